@@ -1,0 +1,1 @@
+"""The JSON HTTP layer: thin routers under /api/v1."""

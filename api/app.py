@@ -1,0 +1,14 @@
+"""The /api/v1 router, assembled."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routers import engagements, health, partnerships, stakeholders, ties
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix="/api/v1")
+    for module in (health, partnerships, stakeholders, ties, engagements):
+        router.include_router(module.router)
+    return router

@@ -1,0 +1,94 @@
+"""Domain exceptions → HTTP responses, and the documented error shapes."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+
+log = logging.getLogger("stakemap")
+
+
+class Message(BaseModel):
+    detail: str
+
+
+class ValidationItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationMessage(BaseModel):
+    detail: list[ValidationItem]
+
+
+def _doc(model, text):
+    return {"model": model, "description": text}
+
+
+AUTH = {
+    401: _doc(Message, "No valid bearer token or session."),
+    403: _doc(Message, "The caller's role or token does not allow this."),
+}
+READ = {
+    **AUTH,
+    404: _doc(Message, "Not found, or not visible to the caller."),
+    422: _doc(ValidationMessage, "A parameter is invalid."),
+}
+WRITE = {
+    **READ,
+    409: _doc(ValidationMessage, "Clashes with stored data (e.g. a duplicate external_id)."),
+    413: _doc(Message, "The body is larger than the configured limit."),
+    422: _doc(ValidationMessage, "The body or a parameter is invalid; each problem is located."),
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn domain errors into 4xx (and database trouble into 503)."""
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound):
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(Unauthorized)
+    async def _unauthorized(_: Request, exc: Unauthorized):
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(_: Request, exc: Forbidden):
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    @app.exception_handler(Invalid)
+    async def _invalid(_: Request, exc: Invalid):
+        status = 409 if isinstance(exc, Conflict) else 422
+        return JSONResponse({"detail": [p.as_dict() for p in exc.problems]}, status_code=status)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(_: Request, exc: IntegrityError):
+        # The services check first; this is the database catching a race between two writers.
+        log.warning("integrity error: %s", exc.orig)
+        return JSONResponse(
+            {"detail": "The change clashes with a concurrent change; reload and try again."},
+            status_code=409,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(_: Request, exc: OperationalError):
+        log.error("database error: %s", exc.orig)
+        return JSONResponse(
+            {"detail": "The database is unavailable; try again shortly."},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(_: Request, exc: RecursionError):
+        return JSONResponse({"detail": "The JSON body is nested too deeply."}, status_code=400)

@@ -1,0 +1,1 @@
+"""Services: the only code that writes. Keyword-only verbs, imported by module."""

@@ -1,0 +1,33 @@
+"""Settings, read from ``STAKEMAP_*`` environment variables when asked for, never at import."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE = "sqlite:///" + str(Path("stakemap.db").resolve())
+
+
+class Settings(BaseSettings):
+    """Service configuration. Every field comes from ``STAKEMAP_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="STAKEMAP_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=lambda: "sqlite:///" + str(Path("stakemap.db").resolve()),
+        description="SQLAlchemy URL; postgresql+psycopg://… selects PostgreSQL.",
+    )
+    max_body_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Largest request body.")
+    base_url: str = Field("http://127.0.0.1:8000", description="Public address, for links.")
+    sqlite_busy_timeout_ms: int = Field(10_000, ge=0)
+    pool_size: int = Field(5, ge=1)
+    login_link_minutes: int = Field(60 * 24, ge=1)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, read from the environment once."""
+    return Settings()

@@ -1,0 +1,231 @@
+"""SQLModel tables. Request and response bodies live in ``app.schemas``: tables do not validate."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    text,
+)
+from sqlmodel import Field, SQLModel
+
+from app.enums import Channel, Kind, Level, Role, Sector, Seniority, TieKind, check_in
+
+
+def utcnow() -> datetime:
+    """The current time, in UTC."""
+    return datetime.now(UTC)
+
+
+def _fk(target: str, *, ondelete: str, nullable: bool = False, index: bool = True) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
+
+
+class Partnership(SQLModel, table=True):
+    __tablename__ = "partnership"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", max_length=10_000)
+    revision: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    half_life_days: float = Field(default=180.0)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("length(name) BETWEEN 1 AND 200", name="ck_partnership_name"),
+        CheckConstraint("half_life_days > 0", name="ck_partnership_half_life"),
+    )
+
+
+class Stakeholder(SQLModel, table=True):
+    __tablename__ = "stakeholder"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(sa_column=_fk("partnership.id", ondelete="CASCADE"))
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    external_id: str | None = Field(default=None, max_length=200)
+    organisation_id: int | None = Field(
+        default=None, sa_column=_fk("stakeholder.id", ondelete="SET NULL", nullable=True)
+    )
+    sector: str | None = Field(default=None, max_length=40)
+    role: str | None = Field(default=None, max_length=200)
+    seniority: str | None = Field(default=None, max_length=20)
+    influence: int | None = None
+    interest: int | None = None
+    engagement: str | None = Field(default=None, max_length=20)
+    desired_engagement: str | None = Field(default=None, max_length=20)
+    owner_id: int | None = Field(
+        default=None, sa_column=_fk("stakeholder.id", ondelete="SET NULL", nullable=True)
+    )
+    email: str | None = Field(default=None, max_length=320)
+    notes: str = Field(default="", max_length=10_000)
+    tags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    contact_permitted: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "external_id", name="uq_stakeholder_external_id"),
+        # One hub per partnership: a partial unique index, which SQLite and PostgreSQL both have.
+        Index(
+            "uq_stakeholder_one_hub",
+            "partnership_id",
+            unique=True,
+            sqlite_where=text("kind = 'hub'"),
+            postgresql_where=text("kind = 'hub'"),
+        ),
+        Index("ix_stakeholder_partnership_kind", "partnership_id", "kind"),
+        CheckConstraint(check_in("kind", Kind), name="ck_stakeholder_kind"),
+        CheckConstraint(f"sector IS NULL OR {check_in('sector', Sector)}", name="ck_sector"),
+        CheckConstraint(
+            f"seniority IS NULL OR {check_in('seniority', Seniority)}", name="ck_seniority"
+        ),
+        CheckConstraint(
+            f"engagement IS NULL OR {check_in('engagement', Level)}", name="ck_engagement"
+        ),
+        CheckConstraint(
+            f"desired_engagement IS NULL OR {check_in('desired_engagement', Level)}",
+            name="ck_desired_engagement",
+        ),
+        CheckConstraint("influence IS NULL OR influence BETWEEN 1 AND 5", name="ck_influence"),
+        CheckConstraint("interest IS NULL OR interest BETWEEN 1 AND 5", name="ck_interest"),
+        CheckConstraint("length(name) BETWEEN 1 AND 200", name="ck_stakeholder_name"),
+        CheckConstraint("organisation_id IS NULL OR organisation_id <> id", name="ck_org_not_self"),
+        CheckConstraint(
+            "kind IN ('person', 'group') OR organisation_id IS NULL", name="ck_org_only_members"
+        ),
+    )
+
+
+class Tie(SQLModel, table=True):
+    __tablename__ = "tie"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(sa_column=_fk("partnership.id", ondelete="CASCADE"))
+    source_id: int = Field(sa_column=_fk("stakeholder.id", ondelete="CASCADE"))
+    target_id: int = Field(sa_column=_fk("stakeholder.id", ondelete="CASCADE"))
+    kind: str = Field(default="collaborates", max_length=20)
+    directed: bool = False
+    strength: int = 3
+    valid_from: date | None = None
+    valid_to: date | None = None
+    external_id: str | None = Field(default=None, max_length=200)
+    notes: str = Field(default="", max_length=10_000)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "external_id", name="uq_tie_external_id"),
+        CheckConstraint("source_id <> target_id", name="ck_tie_not_self"),
+        CheckConstraint("strength BETWEEN 1 AND 5", name="ck_tie_strength"),
+        CheckConstraint(check_in("kind", TieKind), name="ck_tie_kind"),
+        CheckConstraint(
+            "valid_from IS NULL OR valid_to IS NULL OR valid_from <= valid_to",
+            name="ck_tie_validity",
+        ),
+    )
+
+
+class Engagement(SQLModel, table=True):
+    __tablename__ = "engagement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(sa_column=_fk("partnership.id", ondelete="CASCADE"))
+    occurred_on: date = Field(index=True)
+    channel: str = Field(max_length=20)
+    summary: str = Field(default="", max_length=10_000)
+    sentiment: int | None = None
+    external_id: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "external_id", name="uq_engagement_external_id"),
+        CheckConstraint(check_in("channel", Channel), name="ck_engagement_channel"),
+        CheckConstraint("sentiment IS NULL OR sentiment BETWEEN -2 AND 2", name="ck_sentiment"),
+    )
+
+
+class EngagementParticipant(SQLModel, table=True):
+    __tablename__ = "engagement_participant"
+
+    engagement_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("engagement.id", ondelete="CASCADE"), primary_key=True)
+    )
+    stakeholder_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("stakeholder.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320, sa_column_kwargs={"unique": True})
+    name: str = Field(default="", max_length=200)
+    password_hash: str | None = Field(default=None, max_length=500)
+    is_admin: bool = False
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+
+    partnership_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("partnership.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    user_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("user_account.id", ondelete="CASCADE"),
+            primary_key=True,
+            index=True,
+        )
+    )
+    role: str = Field(default="viewer", max_length=20)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (CheckConstraint(check_in("role", Role), name="ck_membership_role"),)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_fk("user_account.id", ondelete="CASCADE"))
+    name: str = Field(default="", max_length=200)
+    token_hash: str = Field(max_length=128, sa_column_kwargs={"unique": True})
+    prefix: str = Field(max_length=20)
+    read_only: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class LoginLink(SQLModel, table=True):
+    """A one-time sign-in link, stored hashed."""
+
+    __tablename__ = "login_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_fk("user_account.id", ondelete="CASCADE"))
+    token_hash: str = Field(max_length=128, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None

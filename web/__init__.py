@@ -1,0 +1,1 @@
+"""The browser app: page routes, templates and static assets."""
