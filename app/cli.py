@@ -1,0 +1,236 @@
+"""The ``stakemap`` command line (SPEC §9)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+from sqlalchemy import func, select
+
+from app.db import make_engine, session_scope
+from app.errors import StakemapError
+from app.settings import Settings, get_settings
+
+cli = typer.Typer(help="Stakemap: stakeholder engagement network mapper.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
+token_cli = typer.Typer(help="API tokens.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(user_cli, name="user")
+cli.add_typer(token_cli, name="token")
+
+DEFAULT_ADMIN = "admin@stakemap.local"
+
+
+def _engine(settings: Settings | None = None):
+    s = settings or get_settings()
+    return make_engine(s.database_url, busy_timeout_ms=s.sqlite_busy_timeout_ms)
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
+
+
+def _ensure_schema(engine, *, quiet: bool = False) -> None:
+    """Upgrade an empty database; refuse to run on one that is behind."""
+    from app import migrate
+
+    if migrate.is_empty(engine):
+        migrate.upgrade(engine)
+        if not quiet:
+            typer.echo("Created the database schema.")
+    elif migrate.current(engine) != migrate.head(engine):
+        _fail("the database schema is out of date: run `stakemap db upgrade` first")
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Create or upgrade the schema to the newest version."""
+    from app import migrate
+
+    engine = _engine()
+    before = migrate.current(engine)
+    migrate.upgrade(engine)
+    typer.echo(f"Database at revision {migrate.current(engine)} (was {before or 'empty'}).")
+
+
+@db_cli.command("current")
+def db_current():
+    """Print the schema revision."""
+    from app import migrate
+
+    engine = _engine()
+    typer.echo(f"{migrate.current(engine) or 'empty'} (newest: {migrate.head(engine)})")
+
+
+@user_cli.command("create")
+def user_create(
+    email: str,
+    admin: bool = typer.Option(False, "--admin", help="A site admin sees every partnership."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read a password (12+ characters) from standard input."
+    ),
+):
+    """Create a user account."""
+    from app.services import users
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    engine = _engine()
+    _ensure_schema(engine, quiet=True)
+    try:
+        with session_scope(engine) as session:
+            user = users.create_user(
+                session=session, email=email, password=password, is_admin=admin
+            )
+            typer.echo(f"Created user {user.id} <{user.email}>{' (admin)' if admin else ''}.")
+    except StakemapError as exc:
+        _fail(str(exc))
+
+
+@token_cli.command("create")
+def token_create(
+    email: str,
+    name: str = typer.Option("", help="A label for the token."),
+    read_only: bool = typer.Option(False, "--read-only", help="Allow reads only."),
+    expires_days: int | None = typer.Option(None, "--expires-days", min=1),
+):
+    """Create an API token for a user and print it (it is shown only once)."""
+    from app.services import users
+
+    engine = _engine()
+    _ensure_schema(engine, quiet=True)
+    try:
+        with session_scope(engine) as session:
+            user = users.get_by_email(session=session, email=email)
+            token, secret = users.create_token(
+                session=session,
+                user=user,
+                name=name,
+                read_only=read_only,
+                expires_days=expires_days,
+            )
+            token_id = token.id
+    except StakemapError as exc:
+        _fail(str(exc))
+    typer.echo(f"# token {token_id} for {email}; store it now, it is not shown again", err=True)
+    typer.echo(secret)
+
+
+@token_cli.command("revoke")
+def token_revoke(token_id: int):
+    """Revoke a token by its id; it stops working at once."""
+    from app.services import users
+
+    try:
+        with session_scope(_engine()) as session:
+            users.revoke_token(session=session, token_id=token_id)
+    except StakemapError as exc:
+        _fail(str(exc))
+    typer.echo(f"Revoked token {token_id}.")
+
+
+def _first_admin(session):
+    from app.auth import Principal
+    from app.tables import User
+
+    user = (
+        session.execute(
+            select(User).where(User.is_admin.is_(True)).order_by(User.id)
+        ).scalar_one_or_none()
+        if False
+        else session.execute(
+            select(User).where(User.is_admin.is_(True)).order_by(User.id).limit(1)
+        ).scalar_one_or_none()
+    )
+    if user is None:
+        return None
+    return Principal(user_id=user.id, email=user.email, is_admin=True)
+
+
+def _load_demo(engine, owner_email: str | None = None) -> int:
+    from app.auth import Principal
+    from app.demo import load_demo
+    from app.services import users
+
+    with session_scope(engine) as session:
+        if owner_email:
+            u = users.get_by_email(session=session, email=owner_email)
+            owner = Principal(user_id=u.id, email=u.email, is_admin=u.is_admin)
+        else:
+            owner = _first_admin(session)
+            if owner is None:
+                u = users.create_user(session=session, email=DEFAULT_ADMIN, is_admin=True)
+                owner = Principal(user_id=u.id, email=u.email, is_admin=True)
+        p = load_demo(session=session, owner=owner)
+        return p.id
+
+
+@cli.command("demo")
+def demo(
+    owner: str | None = typer.Option(None, "--owner", help="Email of the user who will own it."),
+):
+    """Load the demo partnership from data/demo.json."""
+    engine = _engine()
+    _ensure_schema(engine, quiet=True)
+    try:
+        pid = _load_demo(engine, owner)
+    except (StakemapError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    typer.echo(f"Loaded the demo partnership as partnership {pid}.")
+
+
+@cli.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, min=1, help="Worker processes."),
+    demo: bool = typer.Option(False, "--demo", help="Load the demo if there is no partnership."),
+):
+    """Run the web service (the browser app and /api/v1)."""
+    import uvicorn
+
+    settings = get_settings()
+    engine = _engine(settings)
+    _ensure_schema(engine)
+    for line in first_run(engine, settings, host=host, port=port, demo=demo):
+        typer.echo(line)
+    engine.dispose()
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
+
+
+def first_run(engine, settings: Settings, *, host: str, port: int, demo: bool) -> list[str]:
+    """On an empty database, create the admin and a one-time sign-in link; maybe load the demo.
+
+    Returns the lines to print.
+    """
+    from app.services import users
+    from app.tables import Partnership
+
+    lines = []
+    with session_scope(engine) as session:
+        if users.count(session=session) == 0:
+            admin = users.create_user(session=session, email=DEFAULT_ADMIN, is_admin=True)
+            secret = users.create_login_link(
+                session=session, user=admin, minutes=settings.login_link_minutes
+            )
+            base = settings.base_url.rstrip("/")
+            if "STAKEMAP_BASE_URL" not in os.environ:
+                shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+                base = f"http://{shown}:{port}"
+            lines.append(f"Created the admin account {DEFAULT_ADMIN}.")
+            lines.append(f"Sign in once with: {base}/login/link/{secret}")
+    if demo:
+        with session_scope(engine, write=False) as session:
+            has_any = session.execute(select(func.count()).select_from(Partnership)).scalar_one()
+        if not has_any:
+            pid = _load_demo(engine)
+            lines.append(f"Loaded the demo partnership (id {pid}).")
+    return lines
+
+
+def main() -> None:
+    cli()
