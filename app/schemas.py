@@ -10,7 +10,8 @@ from pydantic.types import Strict
 
 from app.enums import Channel, Level, Sector, Seniority, TieKind
 
-MAX_ID = 2**63 - 1
+# Ids are INTEGER columns: 32-bit on PostgreSQL, which fails (a 500) on a larger bound value.
+MAX_ID = 2**31 - 1
 
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -229,3 +230,23 @@ class LoginLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = None
+
+
+class AnalysisResult(SQLModel, table=True):
+    """A computed analysis, kept per (partnership, revision, as_of, parameters) for every worker."""
+
+    __tablename__ = "analysis_result"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(sa_column=_fk("partnership.id", ondelete="CASCADE"))
+    revision: int = Field(sa_column=Column(BigInteger, nullable=False))
+    key: str = Field(max_length=128, description="Hash of section, as_of and parameters.")
+    section: str = Field(max_length=40)
+    as_of: date
+    result: str = Field(sa_column=Column(Text, nullable=False), description="The JSON text.")
+    seconds: float = 0.0
+    created_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "revision", "key", name="uq_analysis_result_key"),
+    )

@@ -12,7 +12,7 @@ from app.schemas import StakeholderCreate, StakeholderPublic, StakeholderUpdate
 from app.services import partnerships as partnership_service
 from app.tables import Engagement, EngagementParticipant, Stakeholder, utcnow
 
-__all__ = ["get", "page", "create", "update", "delete", "public", "effective_sectors"]
+__all__ = ["get", "page", "create", "update", "delete", "public", "effective_sectors", "ids"]
 
 CONTAINER_KINDS = (Kind.hub.value, Kind.organisation.value, Kind.group.value)
 
@@ -274,3 +274,12 @@ def delete(*, session: Session, stakeholder: Stakeholder) -> None:
     )
     session.delete(stakeholder)
     session.flush()
+
+
+def ids(*, session: Session, partnership_id: int) -> set[int]:
+    """Every stakeholder id of the partnership."""
+    return set(
+        session.execute(
+            select(Stakeholder.id).where(Stakeholder.partnership_id == partnership_id)
+        ).scalars()
+    )
