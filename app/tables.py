@@ -250,3 +250,17 @@ class AnalysisResult(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("partnership_id", "revision", "key", name="uq_analysis_result_key"),
     )
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser; the cookie holds a random secret, the table only its hash."""
+
+    __tablename__ = "web_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_fk("user_account.id", ondelete="CASCADE"))
+    token_hash: str = Field(max_length=128, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None

@@ -33,7 +33,8 @@ TOKEN_PREFIX = "smk_"
 _hasher = PasswordHasher()
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
+    """SHA-256 of a random secret (tokens, links and session cookies)."""
     # Tokens carry 256 random bits, so a fast hash is safe here (unlike passwords).
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -101,7 +102,7 @@ def create_token(
     token = ApiToken(
         user_id=user.id,
         name=name,
-        token_hash=_digest(secret),
+        token_hash=digest(secret),
         prefix=secret[:10],
         read_only=read_only,
         expires_at=utcnow() + timedelta(days=expires_days) if expires_days else None,
@@ -127,7 +128,7 @@ def principal_for_token(*, session: Session, secret: str) -> Principal | None:
     row = session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == _digest(secret))
+        .where(ApiToken.token_hash == digest(secret))
     ).first()
     if row is None:
         return None
@@ -152,7 +153,7 @@ def create_login_link(*, session: Session, user: User, minutes: int) -> str:
     session.add(
         LoginLink(
             user_id=user.id,
-            token_hash=_digest(secret),
+            token_hash=digest(secret),
             expires_at=utcnow() + timedelta(minutes=minutes),
         )
     )
@@ -164,7 +165,7 @@ def use_login_link(*, session: Session, secret: str, now: datetime | None = None
     """Spend a one-time link: its user, or None if unknown, used or expired."""
     now = now or utcnow()
     link = session.execute(
-        select(LoginLink).where(LoginLink.token_hash == _digest(secret))
+        select(LoginLink).where(LoginLink.token_hash == digest(secret))
     ).scalar_one_or_none()
     if link is None or link.used_at is not None or link.expires_at <= now:
         return None
