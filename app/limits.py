@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 
+from starlette.exceptions import HTTPException
 
-class BodyTooLarge(Exception):
-    pass
+
+class BodyTooLarge(HTTPException):
+    """A body over the limit, found while streaming it.
+
+    An HTTPException, so that FastAPI's body reader re-raises it as a 413 instead of turning it
+    into a 400 "There was an error parsing the body".
+    """
 
 
 class BodyLimitMiddleware:
@@ -36,7 +42,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(413, self._message())
             return message
 
         async def tracking_send(message):
@@ -51,10 +57,11 @@ class BodyLimitMiddleware:
             if not started:
                 await self._reject(send)
 
+    def _message(self) -> str:
+        return f"The request body is larger than the limit of {self.max_bytes} bytes."
+
     async def _reject(self, send):
-        body = json.dumps(
-            {"detail": f"The request body is larger than the limit of {self.max_bytes} bytes."}
-        ).encode()
+        body = json.dumps({"detail": self._message()}).encode()
         await send(
             {
                 "type": "http.response.start",

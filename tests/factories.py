@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -59,6 +60,25 @@ def table_counts(engine: Engine) -> dict[str, int]:
         }
 
 
+_APPS: dict[str, FastAPI] = {}
+
+
+def app_for(engine: Engine, settings: Settings) -> FastAPI:
+    """The application for ``settings``, bound to ``engine``.
+
+    Building one costs a sizeable fraction of a second, so each distinct set of settings is
+    built once and re-pointed at each test's database. A test that changes the application
+    itself (overrides, state) must build its own with ``create_app``.
+    """
+    key = settings.model_dump_json(exclude={"database_url"})
+    app = _APPS.get(key)
+    if app is None:
+        app = _APPS[key] = create_app(settings, engine=engine)
+    app.state.engine = engine
+    app.state.settings = settings
+    return app
+
+
 @dataclass
 class ApiClient:
     """A TestClient bound to one user's token, with shortcuts for common calls."""
@@ -71,7 +91,7 @@ class ApiClient:
     @classmethod
     def start(cls, engine: Engine, settings: Settings, email: str = "analyst@example.org"):
         user_id, headers = make_user(engine, email)
-        client = TestClient(create_app(settings, engine=engine))
+        client = TestClient(app_for(engine, settings))
         return cls(engine, client, headers, user_id)
 
     def close(self) -> None:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel, Field
+
 KINDS = ("organisations", "people", "groups", "ties", "engagements")
 _CATEGORY = {"organisation": "organisations", "person": "people", "group": "groups"}
+
+#: Warnings kept in a report; beyond this one last warning says how many more there were.
+MAX_WARNINGS = 1000
 
 
 def category(kind: str) -> str:
@@ -23,19 +28,56 @@ class ImportReport:
     updated: dict[str, int] = field(default_factory=_zeros)
     unchanged: dict[str, int] = field(default_factory=_zeros)
     warnings: list[dict] = field(default_factory=list)
+    #: True when the hub's own record changed (the hub has no count of its own).
+    hub_changed: bool = False
+    _dropped: int = 0
 
-    def count(self, kind: str, outcome: str) -> None:
-        """Count one record of ``kind`` as created, updated or unchanged."""
-        getattr(self, outcome)[kind] += 1
+    def count(self, kind: str, outcome: str, n: int = 1) -> None:
+        """Count ``n`` records of ``kind`` as created, updated or unchanged."""
+        getattr(self, outcome)[kind] += n
 
-    def warn(self, loc: list, msg: str) -> None:
-        self.warnings.append({"loc": loc, "msg": msg})
+    def warn(self, loc, msg: str) -> None:
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append({"loc": list(loc), "msg": msg})
+        else:
+            self._dropped += 1
+
+    @property
+    def changed(self) -> bool:
+        """Whether applying this report writes anything."""
+        return self.hub_changed or any(self.created.values()) or any(self.updated.values())
 
     def as_dict(self, *, dry_run: bool = False) -> dict:
+        warnings = list(self.warnings)
+        if self._dropped:
+            warnings.append({"loc": [], "msg": f"… and {self._dropped} more warnings"})
         return {
             "dry_run": dry_run,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "warnings": self.warnings,
+            "created": dict(self.created),
+            "updated": dict(self.updated),
+            "unchanged": dict(self.unchanged),
+            "warnings": warnings,
         }
+
+
+class Counts(BaseModel):
+    organisations: int
+    people: int
+    groups: int
+    ties: int
+    engagements: int
+
+
+class ImportWarning(BaseModel):
+    loc: list[str | int] = Field(description="Path into the document.")
+    msg: str
+
+
+class ImportResult(BaseModel):
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    dry_run: bool
+    created: Counts
+    updated: Counts
+    unchanged: Counts
+    warnings: list[ImportWarning]

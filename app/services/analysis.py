@@ -60,39 +60,58 @@ def cached(*, session: Session, partnership: Partnership, key: str) -> str | Non
     ).scalar_one_or_none()
 
 
-def _store(engine, partnership: Partnership, rows: list[tuple[str, str, date, str, float]]) -> None:
-    """Keep results in their own short write transaction; losing a race is fine."""
+def _store(
+    session: Session, partnership: Partnership, rows: list[tuple[str, str, date, str, float]]
+) -> None:
+    """Keep results for every worker; losing a race to another process is fine.
+
+    A read request stores them in a short write transaction of its own. A request that already
+    holds the write lock (a POST) stores them in its own transaction, since on SQLite a second
+    writer would wait for it forever.
+    """
+    if session.connection().get_execution_options().get("stakemap_write"):
+        try:
+            with session.begin_nested():
+                _insert(session, partnership, rows)
+        except IntegrityError:
+            log.info("another process stored the same analysis first")
+        return
     try:
-        with session_scope(engine) as s:
-            # Results of older revisions can never be served again.
-            s.execute(
-                delete(AnalysisResult).where(
-                    AnalysisResult.partnership_id == partnership.id,
-                    AnalysisResult.revision < partnership.revision,
-                )
-            )
-            for key, section, as_of, text, seconds in rows:
-                exists = s.execute(
-                    select(AnalysisResult.id).where(
-                        AnalysisResult.partnership_id == partnership.id,
-                        AnalysisResult.revision == partnership.revision,
-                        AnalysisResult.key == key,
-                    )
-                ).scalar_one_or_none()
-                if exists is None:
-                    s.add(
-                        AnalysisResult(
-                            partnership_id=partnership.id,
-                            revision=partnership.revision,
-                            key=key,
-                            section=section,
-                            as_of=as_of,
-                            result=text,
-                            seconds=seconds,
-                        )
-                    )
+        with session_scope(session.get_bind()) as s:
+            _insert(s, partnership, rows)
     except IntegrityError:
         log.info("another process stored the same analysis first")
+
+
+def _insert(s: Session, partnership: Partnership, rows) -> None:
+    # Results of older revisions can never be served again.
+    s.execute(
+        delete(AnalysisResult).where(
+            AnalysisResult.partnership_id == partnership.id,
+            AnalysisResult.revision < partnership.revision,
+        )
+    )
+    for key, section, as_of, text, seconds in rows:
+        exists = s.execute(
+            select(AnalysisResult.id).where(
+                AnalysisResult.partnership_id == partnership.id,
+                AnalysisResult.revision == partnership.revision,
+                AnalysisResult.key == key,
+            )
+        ).scalar_one_or_none()
+        if exists is None:
+            s.add(
+                AnalysisResult(
+                    partnership_id=partnership.id,
+                    revision=partnership.revision,
+                    key=key,
+                    section=section,
+                    as_of=as_of,
+                    result=text,
+                    seconds=seconds,
+                )
+            )
+    s.flush()
 
 
 def analytic_graph(*, session: Session, partnership: Partnership, as_of: date):
@@ -126,7 +145,7 @@ def section(*, session: Session, partnership: Partnership, name: str, as_of: dat
     rows = []
     for sec in FULL_SECTIONS:
         rows.append((_key(sec, as_of, None), sec, as_of, _dump(result.get(sec, {})), seconds))
-    _store(session.get_bind(), partnership, rows)
+    _store(session, partnership, rows)
     return dict((r[1], r[3]) for r in rows)[name]
 
 
@@ -146,9 +165,7 @@ def computed(
     except InvalidParameter as exc:
         raise Invalid.field(("query", getattr(exc, "param", "params")), str(exc)) from None
     text = _dump(result)
-    _store(
-        session.get_bind(), partnership, [(key, name, as_of, text, time.perf_counter() - started)]
-    )
+    _store(session, partnership, [(key, name, as_of, text, time.perf_counter() - started)])
     return text
 
 

@@ -1,0 +1,250 @@
+"""Benchmark the analysis core: build + full_analysis at CRM scale, igraph engine vs pure networkx.
+
+Synthetic partnerships are generated deterministically: a hub with its team, organisations of varied
+size with members (a few leaders each), dense declared ties inside organisations, sparse ties
+across them, hub members tied to organisation leaders, and two years of engagements (mostly small
+meetings inside an organisation, some with a hub member, a few events, some over 50 participants).
+
+Each measurement runs in a fresh subprocess (so it is cold: no warm caches, and its peak memory is
+its own); the report gives the median wall time of the repeats, the networkx/igraph ratio and the
+peak resident memory (``ru_maxrss``).
+
+Usage::
+
+    .venv/bin/python bench/analysis.py                      # 1k, 5k, 20k; 3 repeats
+    .venv/bin/python bench/analysis.py --sizes 1000 5000 --repeats 5
+    .venv/bin/python bench/analysis.py --networkx-max 5000 --networkx-repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from graph.model import CHANNEL_WEIGHTS, Engagement, Node, Tie  # noqa: E402
+
+__all__ = ["synthetic_partnership", "measure", "main"]
+
+SECTORS = (
+    "local_government",
+    "health",
+    "voluntary_community",
+    "private",
+    "education",
+    "police_justice",
+    "housing",
+    "central_government",
+    "public_service_users",
+    "other",
+)
+AS_OF = date(2025, 1, 1)
+
+
+def synthetic_partnership(
+    n: int, *, seed: int = 7
+) -> tuple[list[Node], list[Tie], list[Engagement], date]:
+    """Return ``(nodes, ties, engagements, as_of)`` of a synthetic partnership of ``n`` stakeholders.
+
+    About ``n/4`` declared ties inside organisations per... the mix is tuned so that the analytic
+    graph has roughly 4 active ties per stakeholder at 5k and 5 at 20k.
+    """
+    rng = random.Random(seed)
+    nodes: list[Node] = [Node(1, "hub", "Partnership board")]
+    next_id = 2
+    team = []
+    for i in range(max(5, n // 250)):
+        nodes.append(
+            Node(next_id, "person", f"Hub member {i}", organisation_id=1, seniority="senior")
+        )
+        team.append(next_id)
+        next_id += 1
+    orgs: list[tuple[int, list[int], list[int]]] = []  # (org id, members, leaders)
+    while next_id <= n:
+        size = min(max(2, int(rng.lognormvariate(2.6, 0.8))), n - next_id)
+        org = next_id
+        sector = rng.choice(SECTORS)
+        nodes.append(
+            Node(org, "organisation", f"Org {org}", sector=sector, influence=rng.randint(1, 5))
+        )
+        next_id += 1
+        members, leaders = [], []
+        for j in range(size):
+            if next_id > n:
+                break
+            seniority = (
+                "executive" if j == 0 else rng.choice(["senior", "manager", "frontline"] * 2)
+            )
+            nodes.append(
+                Node(
+                    next_id,
+                    "person",
+                    f"Person {next_id}",
+                    organisation_id=org,
+                    sector=sector,
+                    seniority=seniority,
+                    influence=rng.randint(1, 5),
+                    interest=rng.randint(1, 5),
+                )
+            )
+            members.append(next_id)
+            if seniority in ("executive", "senior"):
+                leaders.append(next_id)
+            next_id += 1
+        orgs.append((org, members, leaders or members[:1]))
+
+    density = 5.2 if n <= 5000 else 8.0
+    ties: list[Tie] = []
+
+    def tie(u: int, v: int, **kw) -> None:
+        if u != v:
+            ties.append(Tie(len(ties) + 1, u, v, **kw))
+
+    for org, members, leaders in orgs:
+        for m in members:
+            if m in leaders or rng.random() < 0.3:
+                tie(m, org, kind="collaborates", strength=rng.randint(3, 5))
+        k = len(members)
+        for m in members:
+            for _ in range(int(density * 0.55) if k > 3 else 1):
+                other = rng.choice(members)
+                if other != m:
+                    directed = rng.random() < 0.3
+                    tie(
+                        m,
+                        other,
+                        kind="reports_to" if directed else "collaborates",
+                        directed=directed,
+                        strength=rng.randint(1, 5),
+                    )
+    people = [v.id for v in nodes if v.kind == "person" and v.organisation_id != 1]
+    for m in people:
+        if rng.random() < density * 0.2:
+            tie(
+                m,
+                rng.choice(people),
+                kind="informal",
+                strength=rng.randint(1, 4),
+                valid_to=AS_OF - timedelta(days=400) if rng.random() < 0.1 else None,
+            )
+    for org, _members, leaders in rng.sample(orgs, k=max(1, len(orgs) * 2 // 3)):
+        tie(rng.choice(team), rng.choice(leaders), kind="collaborates", strength=rng.randint(2, 5))
+        tie(1, org, kind=rng.choice(["funds", "commissions", "collaborates"]), directed=True)
+
+    channels = list(CHANNEL_WEIGHTS)
+    engagements: list[Engagement] = []
+    for i in range(n):
+        org, members, leaders = rng.choice(orgs)
+        k = min(len(members), rng.choice([2, 2, 3, 4, 6]))
+        who = rng.sample(members, k)
+        if rng.random() < 0.4:
+            who.append(rng.choice(team))
+        day = AS_OF - timedelta(days=rng.randint(0, 730))
+        engagements.append(Engagement(i + 1, day, rng.choice(channels), tuple(who)))
+    for j in range(max(2, n // 500)):  # events: some over the 50-participant cut
+        who = rng.sample(people, min(len(people), rng.choice([20, 40, 80])))
+        day = AS_OF - timedelta(days=rng.randint(0, 730))
+        engagements.append(Engagement(n + j + 1, day, "event", tuple(who)))
+    return nodes, ties, engagements, AS_OF
+
+
+def measure(n: int, engine: str, seed: int = 7) -> dict:
+    """Generate, build and analyse one partnership in this process; return timings and memory."""
+    from graph.analysis import full_analysis
+    from graph.build import build
+
+    nodes, ties, engagements, as_of = synthetic_partnership(n, seed=seed)
+    t0 = time.perf_counter()
+    ag = build(nodes, ties, engagements, as_of=as_of)
+    t1 = time.perf_counter()
+    full_analysis(ag, engine=engine)
+    t2 = time.perf_counter()
+    return {
+        "n": ag.G.number_of_nodes(),
+        "ties": ag.G.number_of_edges(),
+        "engine": engine,
+        "build_s": t1 - t0,
+        "analysis_s": t2 - t1,
+        "total_s": t2 - t0,
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _run_child(n: int, engine: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(n), engine],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the benchmark and print a table of medians."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument(
+        "--networkx-max",
+        type=int,
+        default=5000,
+        help="largest size also timed with engine='networkx' (default 5000)",
+    )
+    p.add_argument(
+        "--networkx-repeats",
+        type=int,
+        default=None,
+        help="repeats for networkx (default: same as --repeats)",
+    )
+    p.add_argument("--child", nargs=2, metavar=("N", "ENGINE"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        print(json.dumps(measure(int(args.child[0]), args.child[1])))
+        return
+
+    print(
+        f"{'size':>6} {'ties':>7} {'engine':>8} {'build s':>8} {'analysis s':>10} "
+        f"{'total s':>8} {'peak MB':>8}  runs"
+    )
+    for n in args.sizes:
+        medians = {}
+        engines = ["igraph"] + (["networkx"] if n <= args.networkx_max else [])
+        for engine in engines:
+            reps = args.repeats if engine == "igraph" else (args.networkx_repeats or args.repeats)
+            runs = [_run_child(n, engine) for _ in range(reps)]
+            med = {
+                k: statistics.median(r[k] for r in runs)
+                for k in ("build_s", "analysis_s", "total_s", "maxrss_mb")
+            }
+            medians[engine] = med
+            print(
+                f"{n:>6} {runs[0]['ties']:>7} {engine:>8} {med['build_s']:>8.2f} "
+                f"{med['analysis_s']:>10.2f} {med['total_s']:>8.2f} {med['maxrss_mb']:>8.0f}  "
+                + " ".join(f"{r['total_s']:.2f}" for r in runs),
+                flush=True,
+            )
+        if "networkx" in medians:
+            ratio = medians["networkx"]["analysis_s"] / medians["igraph"]["analysis_s"]
+            print(f"{n:>6} networkx/igraph analysis time ratio: {ratio:.1f}x", flush=True)
+        else:
+            print(
+                f"{n:>6} networkx skipped (above --networkx-max {args.networkx_max}; pure "
+                "networkx betweenness alone would take tens of minutes)",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

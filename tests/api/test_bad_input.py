@@ -1,0 +1,716 @@
+"""Every bad input of the foundation issue: a 4xx naming the problem, and the database unchanged.
+
+Each case runs on both databases. Paths are templates filled from the ``world`` fixture, and in
+bodies a string ``"@name"`` stands for the id ``world["name"]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import select, text
+from sqlmodel import SQLModel
+
+from app.auth import Principal
+from app.db import make_engine, session_scope
+from app.schemas import EngagementCreate, PartnershipCreate, StakeholderCreate, TieCreate
+from app.services import engagements as engagement_service
+from app.services import partnerships as partnership_service
+from app.services import stakeholders as stakeholder_service
+from app.services import ties as tie_service
+from app.tables import (
+    Engagement,
+    EngagementParticipant,
+    Membership,
+    Partnership,
+    Stakeholder,
+    Tie,
+    User,
+)
+from tests.factories import table_counts
+
+P = "/partnerships"
+ONE_P = "/partnerships/{pid}"
+SH = "/partnerships/{pid}/stakeholders"
+DIRECTOR = SH + "/{director}"
+COUNCIL = SH + "/{council}"
+CHARITY = SH + "/{charity}"
+HUB = SH + "/{hub}"
+TIES = "/partnerships/{pid}/ties"
+TIE = TIES + "/{tie}"
+ENG = "/partnerships/{pid}/engagements"
+ONE_ENG = ENG + "/{eng}"
+
+BEYOND_64_BITS = 2**64
+LIMIT = 256 * 1024  # the ``settings`` fixture's max_body_bytes
+
+
+def person(**fields) -> dict:
+    return {"kind": "person", "name": "New Person", **fields}
+
+
+def tie(**fields) -> dict:
+    return {"source_id": "@officer", "target_id": "@charity", **fields}
+
+
+def engagement(**fields) -> dict:
+    return {
+        "occurred_on": "2026-03-01",
+        "channel": "call",
+        "participant_ids": ["@officer", "@charity"],
+        **fields,
+    }
+
+
+DATA_TABLES = (Partnership, Stakeholder, Tie, Engagement, EngagementParticipant, Membership)
+
+
+@functools.cache
+def world_rows() -> tuple[dict, dict]:
+    """The world's ids and rows: partnership A (tiny_partnership's people, an owned director,
+    a tie, an engagement) and partnership B, built once through the services.
+
+    Each test gets its own copy (see ``world``); inserting rows is much faster than building.
+    """
+    engine = make_engine("sqlite://")
+    SQLModel.metadata.create_all(engine)
+    with session_scope(engine) as session:
+        user = User(email="analyst@example.org")
+        session.add(user)
+        session.flush()
+        owner = Principal(user_id=user.id, email=user.email)
+
+        def add(pid, **fields):
+            data = StakeholderCreate(**{"kind": "person", **fields})
+            return stakeholder_service.create(session=session, partnership_id=pid, data=data).id
+
+        def link(pid, source, target, **fields):
+            data = TieCreate(source_id=source, target_id=target, **fields)
+            return tie_service.create(session=session, partnership_id=pid, data=data).id
+
+        def meet(pid, ids, **fields):
+            data = EngagementCreate(
+                occurred_on=date(2026, 6, 1), channel="meeting", participant_ids=ids, **fields
+            )
+            return engagement_service.create(session=session, partnership_id=pid, data=data).id
+
+        def partnership(name):
+            p = partnership_service.create(
+                session=session, data=PartnershipCreate(name=name), creator=owner
+            )
+            return p.id, partnership_service.hub_id(session=session, partnership_id=p.id)
+
+        pid, hub = partnership("Riverside Partnership")
+        coordinator = add(pid, name="Cora Hub", organisation_id=hub, seniority="manager")
+        council = add(pid, kind="organisation", name="Borough Council", sector="local_government")
+        director = add(
+            pid, name="Dana Director", organisation_id=council, seniority="executive",
+            influence=5, interest=4, owner_id=coordinator, external_id="crm-dana",
+        )  # fmt: skip
+        officer = add(pid, name="Omar Officer", organisation_id=council)
+        charity = add(pid, kind="organisation", name="Food Bank", sector="voluntary_community")
+        a_tie = link(pid, director, coordinator, valid_from=date(2025, 1, 1), external_id="t1")
+        a_eng = meet(pid, [director, coordinator], external_id="e1")
+        b_pid, b_hub = partnership("Other Partnership")
+        b_org = add(b_pid, kind="organisation", name="Other Trust")
+        b_member = add(b_pid, name="Bea Other", organisation_id=b_hub)
+        b_tie = link(b_pid, b_org, b_member)
+        b_eng = meet(b_pid, [b_org, b_member])
+    with engine.connect() as conn:
+        rows = {
+            t.__tablename__: [dict(r._mapping) for r in conn.execute(
+                select(t.__table__).order_by(*t.__table__.primary_key.columns)
+            )]
+            for t in DATA_TABLES
+        }  # fmt: skip
+    engine.dispose()
+    ids = {
+        "pid": pid, "hub": hub, "coordinator": coordinator, "council": council,
+        "director": director, "officer": officer, "charity": charity, "tie": a_tie,
+        "eng": a_eng, "b_pid": b_pid, "b_hub": b_hub, "b_org": b_org, "b_member": b_member,
+        "b_tie": b_tie, "b_eng": b_eng,
+    }  # fmt: skip
+    return ids, rows
+
+
+@pytest.fixture
+def world(api) -> dict:
+    """A copy of ``world_rows`` in this test's database, owned by the ``api`` user."""
+    ids, rows = world_rows()
+    with api.engine.begin() as conn:
+        for t in DATA_TABLES:
+            table_rows = rows[t.__tablename__]
+            if t is Membership:
+                table_rows = [{**r, "user_id": api.user_id} for r in table_rows]
+            conn.execute(t.__table__.insert(), table_rows)
+        if conn.dialect.name == "postgresql":
+            # Rows went in with their ids; move the sequences past them.
+            for t in (Partnership, Stakeholder, Tie, Engagement):
+                name = t.__tablename__
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) "
+                         f"FROM {name}")
+                )  # fmt: skip
+    return dict(ids)
+
+
+def resolve(value, world: dict):
+    """Replace every ``"@name"`` in ``value`` with ``world["name"]``."""
+    if isinstance(value, str) and value.startswith("@"):
+        return world[value[1:]]
+    if isinstance(value, list):
+        return [resolve(v, world) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve(v, world) for k, v in value.items()}
+    return value
+
+
+def state(engine) -> dict:
+    """The row counts of every table, the revisions, and every row of the data tables."""
+    with session_scope(engine, write=False) as session:
+        revisions = dict(session.execute(select(Partnership.id, Partnership.revision)).all())
+        rows = {
+            t.__tablename__: sorted(
+                (tuple(r) for r in session.execute(select(t.__table__)).all()), key=repr
+            )
+            for t in DATA_TABLES
+        }
+    return {"counts": table_counts(engine), "revisions": revisions, "rows": rows}
+
+
+def refused(api, world, method: str, path: str, status: int, **kw):
+    """Make a request that must be refused with ``status`` and change nothing; return the body."""
+    before = state(api.engine)
+    r = api.request(method, path.format(**world), **kw)
+    assert r.status_code == status, (r.status_code, r.text)
+    after = state(api.engine)
+    assert after["counts"] == before["counts"]
+    assert after["revisions"] == before["revisions"]
+    assert after["rows"] == before["rows"]
+    return r.json()
+
+
+def assert_located(body: dict, loc: list, *, type: str | None = None, msg: str | None = None):
+    """The validation body names ``loc`` (with this error type, or a message containing msg)."""
+    assert isinstance(body["detail"], list), body
+    found = [d for d in body["detail"] if d["loc"] == loc]
+    assert found, (loc, body)
+    if type is not None:
+        assert type in {d["type"] for d in found}, body
+    if msg is not None:
+        assert any(msg in d["msg"] for d in found), body
+
+
+# -- the body is not JSON ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method,path",
+    [("POST", P), ("PATCH", ONE_P), ("POST", SH), ("PATCH", DIRECTOR), ("POST", TIES),
+     ("PATCH", TIE), ("POST", ENG), ("PATCH", ONE_ENG)],
+)  # fmt: skip
+def test_a_body_that_is_not_json(api, world, method, path):
+    body = refused(
+        api,
+        world,
+        method,
+        path,
+        422,
+        content=b'{"name": "Unfinished',
+        headers={"Content-Type": "application/json"},
+    )
+    assert [d["type"] for d in body["detail"]] == ["json_invalid"]
+    assert body["detail"][0]["loc"][0] == "body"
+
+
+def test_a_body_that_is_not_an_object(api, world):
+    body = refused(api, world, "POST", SH, 422, json=["kind", "person"])
+    assert_located(body, ["body"], type="model_attributes_type")
+
+
+def test_a_missing_body(api, world):
+    body = refused(api, world, "POST", SH, 422)
+    assert_located(body, ["body"], type="missing")
+
+
+def test_missing_required_fields_are_each_located(api, world):
+    body = refused(api, world, "POST", ENG, 422, json={"summary": "No date, channel or people"})
+    for field in ("occurred_on", "channel", "participant_ids"):
+        assert_located(body, ["body", field], type="missing")
+
+
+# -- wrong types, out of range, unknown enum values, unknown fields, lengths ------------------
+
+LONG = "x" * 201
+NOTES = "n" * 10_001
+
+VALIDATION_CASES = [
+    # wrong types: strict, so no coercion of strings or booleans into numbers, or back
+    ("POST", SH, person(influence="4"), ["influence"], "int_type"),
+    ("POST", SH, person(influence=True), ["influence"], "int_type"),
+    ("POST", SH, person(interest=3.5), ["interest"], "int_type"),
+    ("PATCH", DIRECTOR, {"influence": True}, ["influence"], "int_type"),
+    ("POST", SH, person(contact_permitted=1), ["contact_permitted"], "bool_type"),
+    ("POST", SH, person(contact_permitted="yes"), ["contact_permitted"], "bool_type"),
+    ("POST", SH, person(name=42), ["name"], "string_type"),
+    ("POST", SH, person(tags="board"), ["tags"], "list_type"),
+    ("POST", SH, person(organisation_id="1"), ["organisation_id"], "int_type"),
+    ("POST", SH, person(owner_id=True), ["owner_id"], "int_type"),
+    ("POST", TIES, tie(strength=True), ["strength"], "int_type"),
+    ("POST", TIES, tie(strength="3"), ["strength"], "int_type"),
+    ("PATCH", TIE, {"strength": "3"}, ["strength"], "int_type"),
+    ("POST", TIES, tie(directed=1), ["directed"], "bool_type"),
+    ("POST", TIES, tie(source_id="1"), ["source_id"], "int_type"),
+    ("POST", TIES, tie(valid_from="next week"), ["valid_from"], "date_from_datetime_parsing"),
+    ("POST", ENG, engagement(sentiment=True), ["sentiment"], "int_type"),
+    ("POST", ENG, engagement(occurred_on="2026-13-01"), ["occurred_on"], "date_from_datetime_parsing"),  # noqa: E501
+    ("POST", ENG, engagement(participant_ids="1,2"), ["participant_ids"], "list_type"),
+    ("POST", P, {"name": "P", "half_life_days": True}, ["half_life_days"], "float_type"),
+    ("POST", P, {"name": "P", "half_life_days": "90"}, ["half_life_days"], "float_type"),
+    # values out of range
+    ("POST", SH, person(influence=0), ["influence"], "greater_than_equal"),
+    ("POST", SH, person(influence=6), ["influence"], "less_than_equal"),
+    ("POST", SH, person(interest=-1), ["interest"], "greater_than_equal"),
+    ("PATCH", DIRECTOR, {"interest": 6}, ["interest"], "less_than_equal"),
+    ("POST", TIES, tie(strength=6), ["strength"], "less_than_equal"),
+    ("POST", TIES, tie(strength=0), ["strength"], "greater_than_equal"),
+    ("POST", ENG, engagement(sentiment=3), ["sentiment"], "less_than_equal"),
+    ("POST", ENG, engagement(sentiment=-3), ["sentiment"], "greater_than_equal"),
+    ("POST", P, {"name": "P", "half_life_days": 0}, ["half_life_days"], "greater_than"),
+    ("PATCH", ONE_P, {"half_life_days": 3651}, ["half_life_days"], "less_than_equal"),
+    # unknown enum values
+    ("POST", SH, person(kind="company"), ["kind"], "literal_error"),
+    ("POST", SH, person(kind="hub"), ["kind"], "literal_error"),
+    ("PATCH", DIRECTOR, {"kind": "company"}, ["kind"], "literal_error"),
+    ("POST", SH, person(sector="health_care"), ["sector"], "enum"),
+    ("POST", SH, person(seniority="boss"), ["seniority"], "enum"),
+    ("POST", SH, person(engagement="hostile"), ["engagement"], "enum"),
+    ("PATCH", DIRECTOR, {"desired_engagement": "eager"}, ["desired_engagement"], "enum"),
+    ("POST", TIES, tie(kind="friends"), ["kind"], "enum"),
+    ("PATCH", TIE, {"kind": "friends"}, ["kind"], "enum"),
+    ("POST", ENG, engagement(channel="carrier_pigeon"), ["channel"], "enum"),
+    ("PATCH", ONE_ENG, {"channel": "Meeting"}, ["channel"], "enum"),
+    # unknown fields
+    ("POST", SH, person(colour="red"), ["colour"], "extra_forbidden"),
+    ("PATCH", DIRECTOR, {"partnership_id": "@b_pid"}, ["partnership_id"], "extra_forbidden"),
+    ("PATCH", DIRECTOR, {"id": 99}, ["id"], "extra_forbidden"),
+    ("POST", TIES, tie(weight=0.5), ["weight"], "extra_forbidden"),
+    ("POST", ENG, engagement(participants=["a", "b"]), ["participants"], "extra_forbidden"),
+    ("POST", P, {"name": "P", "hub_id": 1}, ["hub_id"], "extra_forbidden"),
+    ("PATCH", ONE_P, {"revision": 0}, ["revision"], "extra_forbidden"),
+    # names of 0 or 201 characters, or only whitespace
+    ("POST", SH, person(name=""), ["name"], "string_too_short"),
+    ("POST", SH, person(name="   "), ["name"], "string_too_short"),
+    ("POST", SH, person(name=LONG), ["name"], "string_too_long"),
+    ("PATCH", DIRECTOR, {"name": ""}, ["name"], "string_too_short"),
+    ("PATCH", DIRECTOR, {"name": LONG}, ["name"], "string_too_long"),
+    ("POST", P, {"name": ""}, ["name"], "string_too_short"),
+    ("POST", P, {"name": LONG}, ["name"], "string_too_long"),
+    ("POST", P, {"name": "P", "hub_name": " "}, ["hub_name"], "string_too_short"),
+    ("PATCH", ONE_P, {"name": LONG}, ["name"], "string_too_long"),
+    # other bounded strings
+    ("POST", SH, person(role=LONG), ["role"], "string_too_long"),
+    ("POST", SH, person(external_id=LONG), ["external_id"], "string_too_long"),
+    ("POST", SH, person(external_id=""), ["external_id"], "string_too_short"),
+    ("POST", SH, person(email="not an email"), ["email"], "string_pattern_mismatch"),
+    ("POST", SH, person(notes=NOTES), ["notes"], "string_too_long"),
+    ("PATCH", DIRECTOR, {"notes": NOTES}, ["notes"], "string_too_long"),
+    ("POST", TIES, tie(notes=NOTES), ["notes"], "string_too_long"),
+    ("POST", ENG, engagement(summary=NOTES), ["summary"], "string_too_long"),
+    ("POST", P, {"name": "P", "description": NOTES}, ["description"], "string_too_long"),
+    ("POST", SH, person(tags=[f"t{i}" for i in range(51)]), ["tags"], "too_long"),
+    ("PATCH", DIRECTOR, {"tags": [f"t{i}" for i in range(51)]}, ["tags"], "too_long"),
+    ("POST", SH, person(tags=["ok", "t" * 51]), ["tags", 1], "string_too_long"),
+    ("POST", SH, person(tags=["ok", "  "]), ["tags", 1], "string_too_short"),
+    # ids beyond 64 bits, and ids that are not positive
+    ("POST", SH, person(organisation_id=BEYOND_64_BITS), ["organisation_id"], "less_than_equal"),
+    ("POST", SH, person(owner_id=BEYOND_64_BITS), ["owner_id"], "less_than_equal"),
+    ("POST", TIES, tie(target_id=BEYOND_64_BITS), ["target_id"], "less_than_equal"),
+    ("PATCH", TIE, {"source_id": BEYOND_64_BITS}, ["source_id"], "less_than_equal"),
+    (
+        "POST", ENG, engagement(participant_ids=["@officer", BEYOND_64_BITS]),
+        ["participant_ids", 1], "less_than_equal",
+    ),
+    ("POST", SH, person(organisation_id=0), ["organisation_id"], "greater_than_equal"),
+    ("POST", TIES, tie(source_id=-1), ["source_id"], "greater_than_equal"),
+    # participant lists of one, none, or with a stakeholder twice
+    ("POST", ENG, engagement(participant_ids=["@officer"]), ["participant_ids"], "too_short"),
+    ("POST", ENG, engagement(participant_ids=[]), ["participant_ids"], "too_short"),
+    ("PATCH", ONE_ENG, {"participant_ids": ["@director"]}, ["participant_ids"], "too_short"),
+    (
+        "POST", ENG, engagement(participant_ids=["@officer", "@officer"]),
+        ["participant_ids"], "value_error",
+    ),
+    (
+        "PATCH", ONE_ENG, {"participant_ids": ["@director", "@coordinator", "@director"]},
+        ["participant_ids"], "value_error",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "method,path,payload,loc,error",
+    VALIDATION_CASES,
+    ids=[f"{m} {p.rsplit('/', 1)[-1]} {'.'.join(map(str, loc))} {e}" for m, p, _, loc, e in
+         VALIDATION_CASES],
+)  # fmt: skip
+def test_invalid_fields_are_refused_and_located(api, world, method, path, payload, loc, error):
+    body = refused(api, world, method, path, 422, json=resolve(payload, world))
+    assert_located(body, ["body", *loc], type=error)
+
+
+def test_the_bounds_themselves_are_accepted(api, world):
+    """200 characters, 10,000 of notes, 50 tags of 50 characters, scores 1 and 5 all fit."""
+    s = api.stakeholder(
+        world["pid"],
+        name="N" * 200,
+        notes="n" * 10_000,
+        tags=[f"{i:02d}" + "t" * 48 for i in range(50)],
+        influence=1,
+        interest=5,
+    )
+    got = api.ok("GET", f"/partnerships/{world['pid']}/stakeholders/{s['id']}")
+    assert got["name"] == "N" * 200
+    assert len(got["notes"]) == 10_000
+    assert len(got["tags"]) == 50
+    assert {len(t) for t in got["tags"]} == {50}
+    assert (got["influence"], got["interest"]) == (1, 5)
+    t = api.tie(world["pid"], world["officer"], world["charity"], strength=5)
+    assert t["strength"] == 5
+    e = api.engagement(world["pid"], [world["officer"], world["charity"]], sentiment=-2)
+    assert e["sentiment"] == -2
+
+
+# -- null where a value is required -----------------------------------------------------------
+
+NULL_CASES = [
+    (DIRECTOR, "name"),
+    (DIRECTOR, "kind"),
+    (DIRECTOR, "contact_permitted"),
+    (TIE, "source_id"),
+    (TIE, "strength"),
+    (TIE, "kind"),
+    (ONE_ENG, "occurred_on"),
+    (ONE_ENG, "channel"),
+    (ONE_ENG, "participant_ids"),
+    (ONE_P, "name"),
+    (ONE_P, "half_life_days"),
+]
+
+
+@pytest.mark.parametrize("path,field", NULL_CASES)
+def test_null_for_a_required_field_is_refused(api, world, path, field):
+    body = refused(api, world, "PATCH", path, 422, json={field: None})
+    assert_located(body, ["body", field], msg="cannot be null")
+
+
+# -- ids that do not exist, or belong to another partnership ----------------------------------
+
+MISSING = 2**31 - 1  # the largest id the API accepts; no row has it
+
+REFERENCE_CASES = [
+    ("POST", SH, person(organisation_id=MISSING), ["organisation_id"]),
+    ("POST", SH, person(organisation_id="@b_org"), ["organisation_id"]),
+    ("PATCH", DIRECTOR, {"organisation_id": "@b_hub"}, ["organisation_id"]),
+    ("POST", SH, person(owner_id=MISSING), ["owner_id"]),
+    ("POST", SH, person(owner_id="@b_member"), ["owner_id"]),
+    ("PATCH", COUNCIL, {"owner_id": "@b_member"}, ["owner_id"]),
+    ("POST", TIES, tie(source_id=MISSING), ["source_id"]),
+    ("POST", TIES, tie(target_id="@b_org"), ["target_id"]),
+    ("PATCH", TIE, {"source_id": "@b_member"}, ["source_id"]),
+    ("PATCH", TIE, {"target_id": MISSING}, ["target_id"]),
+    ("POST", ENG, engagement(participant_ids=["@officer", MISSING]), ["participant_ids", 1]),
+    ("POST", ENG, engagement(participant_ids=["@b_org", "@officer"]), ["participant_ids", 0]),
+    (
+        "PATCH", ONE_ENG, {"participant_ids": ["@director", "@b_member", "@b_org"]},
+        ["participant_ids", 1],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "method,path,payload,loc",
+    REFERENCE_CASES,
+    ids=[f"{m} {p.rsplit('/', 1)[-1]} {'.'.join(map(str, loc))} {i}" for i, (m, p, _, loc) in
+         enumerate(REFERENCE_CASES)],
+)  # fmt: skip
+def test_references_outside_the_partnership_are_refused(api, world, method, path, payload, loc):
+    body = refused(api, world, method, path, 422, json=resolve(payload, world))
+    assert_located(body, ["body", *loc], type="value_error", msg="in this partnership")
+
+
+def test_every_bad_participant_is_located(api, world):
+    payload = engagement(participant_ids=["@b_org", "@officer", MISSING, "@b_member"])
+    body = refused(api, world, "POST", ENG, 422, json=resolve(payload, world))
+    assert sorted(tuple(d["loc"]) for d in body["detail"]) == [
+        ("body", "participant_ids", 0),
+        ("body", "participant_ids", 2),
+        ("body", "participant_ids", 3),
+    ]
+
+
+# Partnership B's items, and ids that exist nowhere, under partnership A's path.
+PATH_CASES = [
+    (SH + "/{b_org}", "Stakeholder"),
+    (SH + "/{b_hub}", "Stakeholder"),
+    (TIES + "/{b_tie}", "Tie"),
+    (ENG + "/{b_eng}", "Engagement"),
+    (SH + f"/{MISSING}", "Stakeholder"),
+    (TIES + f"/{MISSING}", "Tie"),
+    (ENG + f"/{MISSING}", "Engagement"),
+    (f"{P}/{MISSING}", "Partnership"),
+    (f"{P}/{MISSING}/stakeholders/{{director}}", "Partnership"),
+]
+PATCHES = {
+    "Stakeholder": {"name": "Renamed"},
+    "Tie": {"strength": 1},
+    "Engagement": {"summary": "Rewritten"},
+    "Partnership": {"name": "Renamed"},
+}
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path,what", PATH_CASES)
+def test_items_of_another_partnership_or_none_are_not_found(api, world, method, path, what):
+    kw = {"json": PATCHES[what]} if method == "PATCH" else {}
+    body = refused(api, world, method, path, 404, **kw)
+    assert body["detail"].startswith(f"{what} ")
+    assert body["detail"].endswith(" not found")
+
+
+PATH_ID_CASES = [
+    (f"{P}/{BEYOND_64_BITS}", "pid", "less_than_equal"),
+    (f"{P}/{2**40}", "pid", "less_than_equal"),
+    (SH + f"/{BEYOND_64_BITS}", "sid", "less_than_equal"),
+    (TIES + f"/{2**63}", "tid", "less_than_equal"),
+    (ENG + f"/{2**40}", "eid", "less_than_equal"),
+    (SH + "/0", "sid", "greater_than_equal"),
+    (TIES + "/-3", "tid", "greater_than_equal"),
+    (ENG + "/seven", "eid", "int_parsing"),
+    (P + "/1.5", "pid", "int_parsing"),
+]
+
+
+@pytest.mark.parametrize("method", ["GET", "PATCH", "DELETE"])
+@pytest.mark.parametrize("path,param,error", PATH_ID_CASES)
+def test_path_ids_out_of_range_are_refused(api, world, method, path, param, error):
+    kw = {"json": {}} if method == "PATCH" else {}
+    body = refused(api, world, method, path, 422, **kw)
+    assert_located(body, ["path", param], type=error)
+
+
+QUERY_CASES = [
+    (SH, {"limit": 501}, "limit", "less_than_equal"),
+    (SH, {"limit": 0}, "limit", "greater_than_equal"),
+    (TIES, {"offset": -1}, "offset", "greater_than_equal"),
+    (SH, {"kind": "company"}, "kind", "enum"),
+    (SH, {"sector": "nhs"}, "sector", "enum"),
+    (SH, {"organisation_id": BEYOND_64_BITS}, "organisation_id", "less_than_equal"),
+    (TIES, {"stakeholder_id": "x"}, "stakeholder_id", "int_parsing"),
+    (ENG, {"channel": "fax"}, "channel", "enum"),
+    (ENG, {"since": "yesterday"}, "since", "date_from_datetime_parsing"),
+    (P, {"limit": "ten"}, "limit", "int_parsing"),
+]
+
+
+@pytest.mark.parametrize("path,params,param,error", QUERY_CASES)
+def test_bad_query_parameters_are_refused(api, world, path, params, param, error):
+    body = refused(api, world, "GET", path, 422, params=params)
+    assert_located(body, ["query", param], type=error)
+
+
+# -- integrity rules --------------------------------------------------------------------------
+
+
+def test_a_tie_from_a_node_to_itself(api, world):
+    body = refused(api, world, "POST", TIES, 422, json=tie(source_id=world["officer"],
+                                                          target_id=world["officer"]))  # fmt: skip
+    assert_located(body, ["body", "target_id"], msg="two different stakeholders")
+    # tie: director → coordinator; moving its target onto its source
+    body = refused(api, world, "PATCH", TIE, 422, json={"target_id": world["director"]})
+    assert_located(body, ["body", "target_id"], msg="two different stakeholders")
+    body = refused(api, world, "PATCH", TIE, 422, json={"source_id": world["coordinator"]})
+    assert_located(body, ["body", "target_id"], msg="two different stakeholders")
+
+
+def test_valid_to_before_valid_from(api, world):
+    body = refused(
+        api,
+        world,
+        "POST",
+        TIES,
+        422,
+        json=resolve(tie(valid_from="2026-02-01", valid_to="2026-01-31"), world),
+    )
+    assert_located(body, ["body", "valid_to"], msg="before valid_from")
+    # the stored tie is valid from 2025-01-01
+    body = refused(api, world, "PATCH", TIE, 422, json={"valid_to": "2024-12-31"})
+    assert_located(body, ["body", "valid_to"], msg="before valid_from")
+
+
+def test_a_membership_cycle(api, world):
+    pid = world["pid"]
+    board = api.stakeholder(pid, kind="group", name="Board", organisation_id=world["council"])
+    panel = api.stakeholder(pid, kind="group", name="Panel", organisation_id=board["id"])
+    # group Panel is in group Board; Board into Panel closes the loop
+    body = refused(api, world, "PATCH", f"{SH}/{board['id']}", 422,
+                   json={"organisation_id": panel["id"]})  # fmt: skip
+    assert_located(body, ["body", "organisation_id"], msg="membership cycle")
+    # a group into itself
+    body = refused(api, world, "PATCH", f"{SH}/{board['id']}", 422,
+                   json={"organisation_id": board["id"]})  # fmt: skip
+    assert_located(body, ["body", "organisation_id"])
+
+
+def test_a_longer_membership_cycle(api, world):
+    pid = world["pid"]
+    a = api.stakeholder(pid, kind="group", name="A")
+    b = api.stakeholder(pid, kind="group", name="B", organisation_id=a["id"])
+    c = api.stakeholder(pid, kind="group", name="C", organisation_id=b["id"])
+    body = refused(api, world, "PATCH", f"{SH}/{a['id']}", 422,
+                   json={"organisation_id": c["id"]})  # fmt: skip
+    assert_located(body, ["body", "organisation_id"], msg="membership cycle")
+
+
+def test_a_person_into_itself(api, world):
+    body = refused(api, world, "PATCH", DIRECTOR, 422, json={"organisation_id": world["director"]})
+    assert_located(body, ["body", "organisation_id"], msg="is a person")
+
+
+@pytest.mark.parametrize(
+    "method,path,payload",
+    [
+        ("POST", SH, person(organisation_id="@officer")),
+        ("POST", SH, person(kind="group", organisation_id="@coordinator")),
+        ("PATCH", DIRECTOR, {"organisation_id": "@officer"}),
+    ],
+)
+def test_organisation_id_naming_a_person(api, world, method, path, payload):
+    body = refused(api, world, method, path, 422, json=resolve(payload, world))
+    assert_located(body, ["body", "organisation_id"], msg="is a person")
+
+
+@pytest.mark.parametrize(
+    "method,path,payload",
+    [
+        ("POST", SH, {"kind": "organisation", "name": "Sub", "organisation_id": "@council"}),
+        ("PATCH", CHARITY, {"organisation_id": "@council"}),
+        ("PATCH", HUB, {"organisation_id": "@council"}),
+        ("PATCH", DIRECTOR, {"kind": "organisation"}),  # keeps its organisation_id
+    ],
+)
+def test_an_organisation_given_an_organisation(api, world, method, path, payload):
+    body = refused(api, world, method, path, 422, json=resolve(payload, world))
+    assert_located(body, ["body", "organisation_id"], msg="does not belong to an organisation")
+
+
+@pytest.mark.parametrize(
+    "owner,fragment",
+    [("@director", "hub member"), ("@council", "hub member"), ("@hub", "hub member")],
+)
+def test_owner_id_naming_a_non_hub_member(api, world, owner, fragment):
+    body = refused(api, world, "POST", SH, 422, json=resolve(person(owner_id=owner), world))
+    assert_located(body, ["body", "owner_id"], msg=fragment)
+    body = refused(api, world, "PATCH", COUNCIL, 422, json={"owner_id": world[owner[1:]]})
+    assert_located(body, ["body", "owner_id"], msg=fragment)
+
+
+def test_the_hub_cannot_be_deleted(api, world):
+    body = refused(api, world, "DELETE", HUB, 409)
+    assert_located(body, ["path", "sid"], msg="the hub cannot be deleted")
+
+
+@pytest.mark.parametrize("kind", ["organisation", "person", "group"])
+def test_the_hub_cannot_change_kind(api, world, kind):
+    body = refused(api, world, "PATCH", HUB, 422, json={"kind": kind})
+    assert_located(body, ["body", "kind"], msg="the hub cannot change kind")
+
+
+@pytest.mark.parametrize("path", [COUNCIL, CHARITY, DIRECTOR])
+def test_a_second_hub_cannot_be_made(api, world, path):
+    body = refused(api, world, "PATCH", path, 422, json={"kind": "hub"})
+    assert_located(body, ["body", "kind"], msg="one hub")
+
+
+def test_an_organisation_with_members_cannot_become_a_person(api, world):
+    body = refused(api, world, "PATCH", COUNCIL, 422, json={"kind": "person"})
+    assert_located(body, ["body", "kind"], msg="has 2 member(s)")
+
+
+def test_a_hub_member_who_owns_relationships_stays_in_the_hub(api, world):
+    # the coordinator owns the director's relationship
+    path = SH + "/{coordinator}"
+    body = refused(api, world, "PATCH", path, 422, json={"organisation_id": world["council"]})
+    assert_located(body, ["body", "organisation_id"], msg="owns 1 relationship(s)")
+    body = refused(api, world, "PATCH", path, 422, json={"organisation_id": None})
+    assert_located(body, ["body", "organisation_id"], msg="owns 1 relationship(s)")
+    body = refused(api, world, "PATCH", path, 422, json={"kind": "group"})
+    assert_located(body, ["body", "kind"], msg="owns 1 relationship(s)")
+
+
+@pytest.mark.parametrize(
+    "method,path,payload",
+    [
+        ("POST", SH, person(external_id="crm-dana")),
+        ("POST", SH, person(external_id="  crm-dana ")),  # stripped before the check
+        ("PATCH", COUNCIL, {"external_id": "crm-dana"}),
+        ("POST", TIES, tie(external_id="t1")),
+        ("POST", ENG, engagement(external_id="e1")),
+    ],
+)
+def test_a_duplicate_external_id_is_a_conflict(api, world, method, path, payload):
+    body = refused(api, world, method, path, 409, json=resolve(payload, world))
+    assert_located(body, ["body", "external_id"], type="conflict", msg="already used")
+
+
+def test_the_same_external_id_in_another_partnership_is_fine(api, world):
+    s = api.stakeholder(world["b_pid"], external_id="crm-dana")
+    assert s["external_id"] == "crm-dana"
+
+
+# -- bodies over the size limit ---------------------------------------------------------------
+
+BIG = person(notes="n" * (LIMIT + 1))
+
+
+@pytest.mark.parametrize("method,path", [("POST", SH), ("PATCH", DIRECTOR), ("POST", P)])
+def test_a_body_over_the_limit_with_content_length(api, world, method, path):
+    body = refused(api, world, method, path, 413, json=BIG)
+    assert body == {"detail": f"The request body is larger than the limit of {LIMIT} bytes."}
+
+
+def test_a_body_over_the_limit_without_content_length(api, world):
+    data = json.dumps(BIG).encode()
+
+    def chunks():
+        for i in range(0, len(data), 16 * 1024):
+            yield data[i : i + 16 * 1024]
+
+    sent = []
+
+    def hook(request):
+        sent.append(dict(request.headers))
+
+    api.client.event_hooks["request"].append(hook)
+    try:
+        body = refused(
+            api, world, "POST", SH, 413, content=chunks(),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+    finally:
+        api.client.event_hooks["request"].remove(hook)
+    assert "content-length" not in sent[0]
+    assert sent[0]["transfer-encoding"] == "chunked"
+    assert body == {"detail": f"The request body is larger than the limit of {LIMIT} bytes."}
+
+
+@pytest.mark.parametrize("size,status", [(LIMIT, 201), (LIMIT + 1, 413)])
+def test_the_limit_is_exact(api, world, size, status):
+    """A body of exactly the limit passes (JSON padded with spaces); one byte more does not."""
+    data = json.dumps(person(name="Padded")).encode()
+    data += b" " * (size - len(data))
+    r = api.post(SH.format(**world), content=data, headers={"Content-Type": "application/json"})
+    assert r.status_code == status, r.text
