@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from app import __version__
 from app.db import make_engine
 from app.limits import BodyLimitMiddleware
+from app.security import SecurityMiddleware
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -29,6 +30,7 @@ Lists take `limit` (≤ 500) and `offset` and return `{"data": [...], "count": t
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """Build the application; the engine comes from settings unless one is given (tests)."""
     from api.app import api_router
+    from api.docs import install as install_docs
     from api.errors import install as install_errors
     from web.pages import install as install_web
 
@@ -38,7 +40,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         version=__version__,
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -49,6 +51,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     install_errors(app)
     app.include_router(api_router())
+    install_docs(app)
     install_web(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added last, so it wraps everything: every response, even a 413, carries the headers.
+    app.add_middleware(SecurityMiddleware)
     return app
