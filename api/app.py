@@ -4,11 +4,33 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routers import analysis, engagements, health, partnerships, stakeholders, ties
+from api.routers import (
+    analysis,
+    audit,
+    engagements,
+    health,
+    members,
+    partnerships,
+    people,
+    stakeholders,
+    ties,
+    tokens,
+)
 
 
 def api_router() -> APIRouter:
     router = APIRouter(prefix="/api/v1")
-    for module in (health, partnerships, stakeholders, ties, engagements, analysis):
+    for module in (
+        health,
+        tokens,
+        partnerships,
+        members,
+        stakeholders,
+        people,
+        ties,
+        engagements,
+        analysis,
+        audit,
+    ):
         router.include_router(module.router)
     return router

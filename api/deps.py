@@ -56,11 +56,13 @@ def get_principal(
         )
         if principal is None:
             raise Unauthorized("The token is unknown, revoked or expired")
+        session.info["principal"] = principal
         return principal
     web_principal = getattr(request.app.state, "session_principal", None)
     if web_principal is not None:
         principal = web_principal(request, session)
         if principal is not None:
+            session.info["principal"] = principal
             return principal
     raise Unauthorized("Authentication required: send Authorization: Bearer <token>")
 

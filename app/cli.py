@@ -80,7 +80,7 @@ def user_create(
     engine = _engine()
     _ensure_schema(engine, quiet=True)
     try:
-        with session_scope(engine) as session:
+        with session_scope(engine, actor="cli") as session:
             user = users.create_user(
                 session=session, email=email, password=password, is_admin=admin
             )
@@ -102,7 +102,7 @@ def token_create(
     engine = _engine()
     _ensure_schema(engine, quiet=True)
     try:
-        with session_scope(engine) as session:
+        with session_scope(engine, actor="cli") as session:
             user = users.get_by_email(session=session, email=email)
             token, secret = users.create_token(
                 session=session,
@@ -124,7 +124,7 @@ def token_revoke(token_id: int):
     from app.services import users
 
     try:
-        with session_scope(_engine()) as session:
+        with session_scope(_engine(), actor="cli") as session:
             users.revoke_token(session=session, token_id=token_id)
     except StakemapError as exc:
         _fail(str(exc))
@@ -154,7 +154,7 @@ def _load_demo(engine, owner_email: str | None = None) -> int:
     from app.demo import load_demo
     from app.services import users
 
-    with session_scope(engine) as session:
+    with session_scope(engine, actor="cli") as session:
         if owner_email:
             u = users.get_by_email(session=session, email=owner_email)
             owner = Principal(user_id=u.id, email=u.email, is_admin=u.is_admin)
@@ -211,7 +211,7 @@ def first_run(engine, settings: Settings, *, host: str, port: int, demo: bool) -
     from app.tables import Partnership
 
     lines = []
-    with session_scope(engine) as session:
+    with session_scope(engine, actor="cli") as session:
         if users.count(session=session) == 0:
             admin = users.create_user(session=session, email=DEFAULT_ADMIN, is_admin=True)
             secret = users.create_login_link(

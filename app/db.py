@@ -64,6 +64,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, pool_size: int = 5) 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:
     """A new session; ``write=True`` makes its transaction take SQLite's write lock first."""
+    from app.services import audit
+
+    audit.install()
     session = Session(engine, expire_on_commit=False)
     if write:
         session.connection(execution_options={"stakemap_write": True})
@@ -71,9 +74,16 @@ def open_session(engine: Engine, *, write: bool = False) -> Session:
 
 
 @contextmanager
-def session_scope(engine: Engine, *, write: bool = True) -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error."""
+def session_scope(
+    engine: Engine, *, write: bool = True, actor: str | None = None
+) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error.
+
+    ``actor`` labels the audit entries of its writes (e.g. "cli").
+    """
     session = open_session(engine, write=write)
+    if actor:
+        session.info["actor"] = actor
     try:
         yield session
         session.commit()

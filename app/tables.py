@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    DDL,
     JSON,
     BigInteger,
     CheckConstraint,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlmodel import Field, SQLModel
@@ -264,3 +266,43 @@ class WebSession(SQLModel, table=True):
     expires_at: datetime
     last_seen_at: datetime = Field(default_factory=utcnow)
     ended_at: datetime | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, when: entity, action and the *names* of changed fields, never values.
+
+    Append-only: database triggers refuse UPDATE and DELETE. There is deliberately no foreign key,
+    so the trail outlives the partnership, user or record it describes.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    partnership_id: int | None = Field(default=None, index=True)
+    actor_user_id: int | None = None
+    actor: str = Field(default="system", max_length=320)
+    token_id: int | None = None
+    entity: str = Field(max_length=40)
+    entity_id: int | None = None
+    action: str = Field(max_length=20)
+    fields: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    detail: str = Field(default="", max_length=2000)
+
+
+APPEND_ONLY_SQLITE = [
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+]
+APPEND_ONLY_POSTGRESQL = [
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END; $$ LANGUAGE plpgsql",
+    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
+]
+for _sql in APPEND_ONLY_SQLITE:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
+for _sql in APPEND_ONLY_POSTGRESQL:
+    event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))

@@ -55,10 +55,10 @@ AS_OF = date(2025, 1, 1)
 def synthetic_partnership(
     n: int, *, seed: int = 7
 ) -> tuple[list[Node], list[Tie], list[Engagement], date]:
-    """Return ``(nodes, ties, engagements, as_of)`` of a synthetic partnership of ``n`` stakeholders.
+    """Return ``(nodes, ties, engagements, as_of)``: a synthetic partnership of ``n`` stakeholders.
 
-    About ``n/4`` declared ties inside organisations per... the mix is tuned so that the analytic
-    graph has roughly 4 active ties per stakeholder at 5k and 5 at 20k.
+    The mix is tuned so that the analytic graph has about 4 active ties per stakeholder up to 5k
+    (about 20k ties at 5k) and 5 at 20k (about 100k ties). Deterministic for a given seed.
     """
     rng = random.Random(seed)
     nodes: list[Node] = [Node(1, "hub", "Partnership board")]
@@ -117,7 +117,8 @@ def synthetic_partnership(
                 tie(m, org, kind="collaborates", strength=rng.randint(3, 5))
         k = len(members)
         for m in members:
-            for _ in range(int(density * 0.55) if k > 3 else 1):
+            per = density * 0.55 if k > 3 else 1.0
+            for _ in range(int(per) + (rng.random() < per - int(per))):
                 other = rng.choice(members)
                 if other != m:
                     directed = rng.random() < 0.3

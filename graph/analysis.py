@@ -5,7 +5,7 @@ from __future__ import annotations
 from graph._engine import arrays
 from graph.brokerage import boundary_spanners, gould_fernandez, structural_holes
 from graph.build import groups
-from graph.centrality import centrality
+from graph.centrality import centrality, start_all_pairs
 from graph.communities import ei_index, louvain, mixing_matrix
 from graph.fragility import articulation_points, bridges, bus_factor, dependants
 from graph.jsonsafe import jsonsafe
@@ -18,7 +18,7 @@ __all__ = ["SECTIONS", "full_analysis"]
 SECTIONS = ("summary", "reach", "centrality", "brokerage", "fragility", "communities")
 
 
-def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph") -> dict:
+def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph", workers: int | None = None) -> dict:
     """Return every section of the analysis, each computed once and shared.
 
     ``{"as_of", "summary", "reach", "centrality", "brokerage", "fragility", "communities"}``:
@@ -34,7 +34,9 @@ def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph") -> dict:
       ``mixing_matrix`` (``sector``).
 
     Node-level results are keyed by stakeholder id (int keys: the API layer converts them). NaN
-    and infinity never appear (None instead).
+    and infinity never appear (None instead). With the igraph engine the all-pairs centralities
+    start first (in ``workers`` processes, see :func:`graph.centrality.centrality`) and everything
+    else is computed while they run.
 
     Examples
     --------
@@ -44,6 +46,7 @@ def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph") -> dict:
     (1, {1: 0}, None)
     """
     a = None if engine == "networkx" else arrays(ag.G)
+    pending = None if a is None else start_all_pairs(a, workers)
     org = groups(ag)
     sector = groups(ag, by="sector")
 
@@ -85,7 +88,7 @@ def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph") -> dict:
         "as_of": ag.as_of.isoformat(),
         "summary": summarise(ag, reach=rs, ei_org=ei_org, ei_sector=ei_sector, communities=lv),
         "reach": reach,
-        "centrality": centrality(ag, engine=engine, _arrays=a),
+        "centrality": centrality(ag, engine=engine, _arrays=a, _all_pairs=pending),
         "brokerage": brokerage,
         "fragility": fragility,
         "communities": communities,

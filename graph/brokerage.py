@@ -120,7 +120,9 @@ def structural_holes(
         e(u) = \sum_{v \in N(u)} \Big(1 - \sum_{w \in N(u)} p_{uw} m_{vw}\Big), \qquad
         \mathrm{eff}(u) = \frac{e(u)}{|N(u)|}
 
-    as ``nx.constraint`` and ``nx.effective_size`` with ``weight="strength"``. The default engine
+    as ``nx.constraint`` and ``nx.effective_size`` with ``weight="strength"`` (networkx's per-node
+    computation: in networkx 3.6 the all-nodes matrix shortcut of ``effective_size`` normalises
+    :math:`m` by the wrong axis on weighted graphs). The default engine
     evaluates the same sums with sparse matrix products restricted to the ties (networkx's own
     matrix form builds a dense n × n matrix for the effective size); ``engine="networkx"`` calls
     networkx. Isolated stakeholders, for whom networkx gives NaN, get None on all three.
@@ -141,7 +143,10 @@ def structural_holes(
     deg = dict(G.degree())
     if engine == "networkx":
         con = nx.constraint(G, weight="strength")
-        es = nx.effective_size(G, weight="strength")
+        # nodes=list(G) takes networkx's per-node path: its all-nodes matrix path (3.6) divides
+        # column-wise by the row maxima and gets weighted effective sizes wrong (Borgatti's
+        # example gives 5.52 for G instead of the published 5.47).
+        es = nx.effective_size(G, weight="strength", nodes=list(G))
         con = {v: _none_if_nan(x) for v, x in con.items()}
         es = {v: _none_if_nan(x) for v, x in es.items()}
     elif engine == "igraph":

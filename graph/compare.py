@@ -15,8 +15,9 @@ from graph.build import build
 from graph.centrality import centrality
 from graph.errors import InvalidDateRange, InvalidParameter
 from graph.model import AnalyticGraph, Engagement, Node, Tie
+from graph.reach import effective_tiers
 from graph.reach import tiers as reach_tiers
-from graph.whatif import reach_headline
+from graph.whatif import delta, reach_headline
 
 __all__ = ["RANKED_METRICS", "ranks", "compare"]
 
@@ -89,9 +90,10 @@ def compare(
         "engagements_logged"}``: ``reach`` is ``{"from", "to", "delta"}`` of
         :func:`graph.whatif.reach_headline` (reach_k, coverage_k, ...); ``tier_changes`` lists
         ``{"id", "name", "from", "to"}`` for every stakeholder outside the core whose tier changed
-        (None = unreachable); ``centrality`` maps each of :data:`RANKED_METRICS` to
-        ``{"top_movers": [...]}``, up to ``top`` stakeholders whose rank changed most, each
-        ``{"id", "name", "rank_from", "rank_to", "change", "value_from", "value_to"}`` with
+        (an organisation's: its organisation tier; None = unreachable); ``centrality`` maps each
+        of :data:`RANKED_METRICS` to ``{"top_movers": [...]}``, up to ``top`` stakeholders
+        whose rank changed most, each ``{"id", "name", "rank_from", "rank_to", "change",
+        "value_from", "value_to"}`` with
         ``change = rank_from − rank_to`` (positive: moved up); ``ties`` is ``{"active_from",
         "active_to", "new", "lost"}`` (counts of active ties); ``engagements_logged`` counts the
         engagements after ``date_from`` up to ``date_to``.
@@ -125,9 +127,11 @@ def compare(
     old = build(node_map, ties, engagements, as_of=date_from, half_life=half_life)
     new = build(node_map, ties, engagements, as_of=date_to, half_life=half_life)
 
-    tiers_old, tiers_new = reach_tiers(old), reach_tiers(new)
-    head_old = reach_headline(old, tiers=tiers_old)
-    head_new = reach_headline(new, tiers=tiers_new)
+    hops_old, hops_new = reach_tiers(old), reach_tiers(new)
+    head_old = reach_headline(old, tiers=hops_old)
+    head_new = reach_headline(new, tiers=hops_new)
+    tiers_old = effective_tiers(old, _tiers=hops_old)
+    tiers_new = effective_tiers(new, _tiers=hops_new)
     core = new.core
     changed = [v for v in new.nodes if v not in core and tiers_old.get(v) != tiers_new.get(v)]
     cent_old, cent_new = centrality(old), centrality(new)
@@ -138,7 +142,7 @@ def compare(
         "reach": {
             "from": head_old,
             "to": head_new,
-            "delta": {k: head_new[k] - head_old[k] for k in head_old},
+            "delta": delta(head_old, head_new),
         },
         "tier_changes": [
             {"id": v, "name": new.nodes[v].name, "from": tiers_old.get(v), "to": tiers_new.get(v)}

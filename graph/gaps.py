@@ -9,7 +9,7 @@ with ``severity`` one of ``high``, ``medium``, ``low``; ``message`` and ``sugges
 stakeholders (never ids); ``evidence`` holds the numbers and names behind the finding.
 
 Rules apply to stakeholders outside the core (the hub and its members are the partnership itself),
-except :func:`single_point_of_failure`, which also warns about hub members whose departure would cut
+except ``single_point_of_failure``, which also warns about hub members whose departure would cut
 people off. See :func:`gaps` for the thresholds and severities of every rule.
 """
 
@@ -20,8 +20,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from graph import reach
 from graph.build import MAX_PARTICIPANTS, groups
 from graph.classify import CADENCE_DAYS, engagement_gap, is_high, level_index, quadrant
+from graph.communities import ei_index
+from graph.fragility import bus_factor, dependants
 from graph.model import IN_PERSON_CHANNELS, TOP_LEVEL, AnalyticGraph
 from graph.paths import warmest_paths
 
@@ -159,14 +162,14 @@ class _Context:
 
     def __init__(self, ag: AnalyticGraph, metrics: Mapping | None) -> None:
         self.ag = ag
-        self.metrics = dict(metrics or {})
+        self.metrics = _flatten(metrics or {})
         self.core = ag.core
         self.outside = [v for v, n in ag.nodes.items() if v not in self.core and n.kind != "hub"]
         self.quadrant = {v: quadrant(ag.nodes[v]) for v in self.outside}
 
     def metric(self, key: str):
         if key not in self.metrics:
-            self.metrics[key] = _compute(key, self.ag)
+            self.metrics[key] = _COMPUTE[key](self.ag)
         return self.metrics[key]
 
     def name(self, v: int) -> str:
@@ -189,27 +192,39 @@ class _Context:
         return -max(best)[1] if best else None
 
 
-def _compute(key: str, ag: AnalyticGraph):
-    # Imported here: these modules are optional to callers that pass precomputed metrics.
-    if key in ("tiers", "organisation_tiers"):
-        from graph import reach
+#: Where :func:`graph.analysis.full_analysis` keeps the metrics the rules use.
+_FULL_ANALYSIS_PATHS = {
+    "tiers": ("reach", "tiers"),
+    "organisation_tiers": ("reach", "organisation_tiers"),
+    "dependants": ("fragility", "dependants"),
+    "bus_factor": ("fragility", "bus_factor"),
+    "ei_sector": ("communities", "ei_index", "sector"),
+}
 
-        return getattr(reach, key)(ag)
-    if key in ("dependants", "bus_factor"):
-        from graph import fragility
+_COMPUTE = {
+    "tiers": reach.tiers,
+    "organisation_tiers": reach.organisation_tiers,
+    "dependants": dependants,
+    "bus_factor": bus_factor,
+    "ei_sector": lambda ag: ei_index(ag, by="sector"),
+    "warmest_paths": warmest_paths,
+    "organisation_groups": lambda ag: groups(ag, by="organisation"),
+    "sector_groups": lambda ag: groups(ag, by="sector"),
+}
 
-        return getattr(fragility, key)(ag)
-    if key == "ei_sector":
-        from graph.communities import ei_index
 
-        return ei_index(ag, by="sector")
-    if key == "warmest_paths":
-        return warmest_paths(ag)
-    if key == "organisation_groups":
-        return groups(ag, by="organisation")
-    if key == "sector_groups":
-        return groups(ag, by="sector")
-    raise KeyError(key)
+def _flatten(metrics: Mapping) -> dict:
+    """Flat metrics: given as such, or found where a full analysis result keeps them."""
+    flat = dict(metrics)
+    for key, path in _FULL_ANALYSIS_PATHS.items():
+        if key in flat:
+            continue
+        node = metrics
+        for step in path:
+            node = node.get(step) if isinstance(node, Mapping) else None
+        if node is not None:
+            flat[key] = node
+    return flat
 
 
 # --------------------------------------------------------------------------------------------
@@ -697,7 +712,9 @@ def gaps(ag: AnalyticGraph, *, metrics: Mapping | None = None) -> list[dict]:
         ``organisation_tiers`` (:mod:`graph.reach`), ``dependants`` and ``bus_factor``
         (:mod:`graph.fragility`), ``ei_sector`` (:func:`graph.communities.ei_index` by sector),
         ``warmest_paths`` (:func:`graph.paths.warmest_paths`), ``organisation_groups`` and
-        ``sector_groups`` (:func:`graph.build.groups`). Missing ones are computed.
+        ``sector_groups`` (:func:`graph.build.groups`); or the result of
+        :func:`graph.analysis.full_analysis`, whose sections hold the first five. Missing ones are
+        computed.
 
     Returns
     -------
@@ -743,8 +760,14 @@ def gaps(ag: AnalyticGraph, *, metrics: Mapping | None = None) -> list[dict]:
 
     Share of core ties: active ties with one end in the core and the other in the sector, over all
     active ties with exactly one end in the core (0 when there are none). Share of stakeholders:
-    the sector's stakeholders over all stakeholders outside the core. "Size" orders gaps of equal
-    severity and influence: the engagement steps missing, the days overdue, the dependants...
+    the sector's stakeholders over all stakeholders outside the core (sector ``none`` is not a
+    sector). The influence that ranks a gap is its subject's; for ``single_point_of_failure`` the
+    highest among the stakeholder and its dependants, for ``isolated_sector`` the highest in the
+    sector. The size that ranks gaps of equal severity and influence is the engagement steps
+    missing (below supportive for ``key_player_unengaged``), the tier for ``unreached`` (no path
+    counts as furthest), the days overdue for ``stale_contact`` (never counts as most), the recent
+    engagements for ``no_face_to_face``, the dependants, the organisation's other members, its
+    tier-1 members, or the shortfall of core-tie share for ``isolated_sector``.
 
     Examples
     --------
@@ -756,7 +779,7 @@ def gaps(ag: AnalyticGraph, *, metrics: Mapping | None = None) -> list[dict]:
     ...          Node(4, "person", "Dr Khan", organisation_id=3, influence=5, interest=5,
     ...               engagement="neutral", desired_engagement="leading", owner_id=2)]
     >>> ag = build(nodes, [Tie(1, 2, 4, strength=4)], [], as_of=date(2024, 1, 1))
-    >>> found = gaps(ag, metrics={"ei_sector": {"global": None, "groups": {}}})
+    >>> found = gaps(ag)
     >>> [(g["rule"], g["severity"]) for g in found][:3]
     [('stale_contact', 'high'), ('engagement_gap', 'high'), ('key_player_unengaged', 'medium')]
     >>> found[1]["message"]

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from graph.errors import InvalidParameter
 from graph.model import AnalyticGraph
 from graph.paths import path_strength, warmest_paths
+from graph.reach import tiers as reach_tiers
 
 __all__ = ["weight", "next_best_engagements"]
 
@@ -37,14 +38,6 @@ def weight(ag: AnalyticGraph, v: int) -> int:
     """
     influence = ag.nodes[v].influence
     return influence if influence is not None else 1
-
-
-def _tiers(ag: AnalyticGraph, metrics: Mapping | None) -> dict[int, int | None]:
-    if metrics and "tiers" in metrics:
-        return metrics["tiers"]
-    from graph.reach import tiers
-
-    return tiers(ag)
 
 
 def next_best_engagements(
@@ -101,7 +94,7 @@ def next_best_engagements(
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise InvalidParameter(f"k must be a non-negative integer, got {k!r}", param="k")
     core = ag.core
-    tiers = _tiers(ag, metrics)
+    tiers = (metrics or {}).get("tiers") or reach_tiers(ag)
     outside = {v for v, n in ag.nodes.items() if v not in core and n.kind != "hub"}
     reached = {v for v in outside if tiers.get(v) is not None and tiers[v] <= _HORIZON}
     candidates = {v for v in outside if tiers.get(v) != 1}

@@ -15,26 +15,48 @@ from graph.build import build
 from graph.errors import InvalidParameter, UnknownStakeholder
 from graph.gaps import gap_key, gaps
 from graph.model import AnalyticGraph, Engagement, Node, Tie
+from graph.reach import effective_tiers, reach_summary
 from graph.reach import tiers as reach_tiers
-from graph.reach import warm_reach
 
-__all__ = ["TIE_KINDS", "DIRECTED_KINDS", "reach_headline", "remove_stakeholders", "what_if"]
+__all__ = [
+    "TIE_KINDS",
+    "DIRECTED_KINDS",
+    "HEADLINE",
+    "reach_headline",
+    "delta",
+    "remove_stakeholders",
+    "what_if",
+]
 
 #: Tie kinds of SPEC §2.
 TIE_KINDS = frozenset({"collaborates", "reports_to", "funds", "commissions", "advises", "informal"})
 #: Kinds whose ties are directed by default.
 DIRECTED_KINDS = frozenset({"reports_to", "funds", "commissions"})
-_REACH_TIERS = (1, 2, 3)
+#: The reach numbers reported before and after (keys of :func:`graph.reach.reach_summary`).
+HEADLINE = (
+    "N",
+    "reach_1",
+    "reach_2",
+    "reach_3",
+    "coverage_1",
+    "coverage_2",
+    "coverage_3",
+    "unreached",
+    "warm_reach",
+    "key_players",
+    "key_player_coverage",
+)
 
 
 def reach_headline(ag: AnalyticGraph, *, tiers: Mapping[int, int | None] | None = None) -> dict:
-    """Return the headline reach numbers of SPEC §4.
+    """Return the headline reach numbers of SPEC §4 (from :func:`graph.reach.reach_summary`).
 
-    ``{"stakeholders": N, "reach_1", "reach_2", "reach_3", "coverage_1", "coverage_2",
-    "coverage_3", "unreachable", "warm_reach"}`` where N counts the stakeholders outside the core,
-    ``reach_k`` those at tier ≤ k, ``coverage_k = reach_k / N`` (0.0 when N = 0),
-    ``unreachable`` those with no path from the core and ``warm_reach`` the sum of their warm
-    reach ``w(v)``.
+    ``{"N", "reach_1", "reach_2", "reach_3", "coverage_1", "coverage_2", "coverage_3",
+    "unreached", "warm_reach", "key_players", "key_player_coverage"}``: N counts the stakeholders
+    outside the core, ``reach_k`` those at tier ≤ k (an organisation at its organisation tier),
+    ``coverage_k = reach_k / N`` (None when N = 0), ``unreached`` those with no path from the
+    core, ``warm_reach`` the sum of their warm reach, ``key_player_coverage`` the share of those
+    with influence ≥ 4 at tier ≤ 2 (None when there are none).
 
     Examples
     --------
@@ -42,22 +64,25 @@ def reach_headline(ag: AnalyticGraph, *, tiers: Mapping[int, int | None] | None 
     >>> nodes = [Node(1, "hub", "Hub"), Node(2, "person", "Ann"), Node(3, "person", "Bob")]
     >>> ag = build(nodes, [Tie(1, 1, 2, strength=5)], [], as_of=date(2024, 1, 1))
     >>> reach_headline(ag)
-    {'stakeholders': 2, 'reach_1': 1, 'reach_2': 1, 'reach_3': 1, 'coverage_1': 0.5, \
-'coverage_2': 0.5, 'coverage_3': 0.5, 'unreachable': 1, 'warm_reach': 1.0}
+    {'N': 2, 'reach_1': 1, 'reach_2': 1, 'reach_3': 1, 'coverage_1': 0.5, 'coverage_2': 0.5, \
+'coverage_3': 0.5, 'unreached': 1, 'warm_reach': 1.0, 'key_players': 0, 'key_player_coverage': None}
     """
-    tiers = tiers if tiers is not None else reach_tiers(ag)
-    core = ag.core
-    outside = [v for v in ag.nodes if v not in core]
-    n = len(outside)
-    out: dict = {"stakeholders": n}
-    for k in _REACH_TIERS:
-        out[f"reach_{k}"] = sum(1 for v in outside if tiers.get(v) is not None and tiers[v] <= k)
-    for k in _REACH_TIERS:
-        out[f"coverage_{k}"] = out[f"reach_{k}"] / n if n else 0.0
-    out["unreachable"] = sum(1 for v in outside if tiers.get(v) is None)
-    warm = warm_reach(ag)
-    out["warm_reach"] = float(sum(warm.get(v, 0.0) for v in outside))
-    return out
+    summary = reach_summary(ag, _tiers=dict(tiers) if tiers is not None else None)
+    return {k: summary[k] for k in HEADLINE}
+
+
+def delta(before: Mapping, after: Mapping) -> dict:
+    """Return ``after − before`` for each headline number (None when either side is None).
+
+    Examples
+    --------
+    >>> delta({"N": 3, "coverage_1": None}, {"N": 5, "coverage_1": 0.2})
+    {'N': 2, 'coverage_1': None}
+    """
+    return {
+        k: (after[k] - before[k] if after[k] is not None and before[k] is not None else None)
+        for k in before
+    }
 
 
 def remove_stakeholders(ag: AnalyticGraph, removed: Iterable[int]) -> AnalyticGraph:
@@ -176,8 +201,9 @@ def what_if(
     dict
         ``{"as_of", "removed", "added_ties", "reach", "tier_changes", "newly_unreachable",
         "newly_reached", "gaps"}``: ``reach`` is ``{"before", "after", "delta"}`` of
-        :func:`reach_headline`; ``tier_changes`` lists ``{"id", "name", "before", "after"}`` for
-        every remaining stakeholder whose tier changed; ``newly_unreachable`` (reachable before,
+        :func:`reach_headline` (and their :func:`delta`); ``tier_changes`` lists ``{"id",
+        "name", "before", "after"}`` for every remaining stakeholder outside the core whose tier
+        (an organisation's: its organisation tier) changed; ``newly_unreachable`` (reachable before,
         not after) and ``newly_reached`` (the reverse) list ``{"id", "name", "tier"}`` with the
         tier they had or gain; ``gaps`` is ``{"appeared", "closed", "before", "after"}``, gaps
         compared by :func:`graph.gaps.gap_key` and the counts before and after. Gaps about a
@@ -216,14 +242,16 @@ def what_if(
     after = build(node_map, ties + proposed, engagements, as_of=as_of, half_life=half_life)
     after = remove_stakeholders(after, gone)
 
-    tiers_before, tiers_after = reach_tiers(before), reach_tiers(after)
-    head_before = reach_headline(before, tiers=tiers_before)
-    head_after = reach_headline(after, tiers=tiers_after)
+    hops_before, hops_after = reach_tiers(before), reach_tiers(after)
+    head_before = reach_headline(before, tiers=hops_before)
+    head_after = reach_headline(after, tiers=hops_after)
+    tiers_before = effective_tiers(before, _tiers=hops_before)
+    tiers_after = effective_tiers(after, _tiers=hops_after)
     changed = [
         v for v in after.nodes if v not in after.core and tiers_before.get(v) != tiers_after.get(v)
     ]
-    gaps_before = gaps(before, metrics={"tiers": tiers_before})
-    gaps_after = gaps(after, metrics={"tiers": tiers_after})
+    gaps_before = gaps(before, metrics={"tiers": hops_before})
+    gaps_after = gaps(after, metrics={"tiers": hops_after})
     keys_before = {gap_key(g) for g in gaps_before}
     keys_after = {gap_key(g) for g in gaps_after}
     return {
@@ -244,7 +272,7 @@ def what_if(
         "reach": {
             "before": head_before,
             "after": head_after,
-            "delta": {k: head_after[k] - head_before[k] for k in head_before},
+            "delta": delta(head_before, head_after),
         },
         "tier_changes": [
             {

@@ -12,6 +12,7 @@ import math
 from itertools import accumulate
 
 from app.errors import FieldProblem, Invalid
+from app.importers.plan import gc_paused
 
 #: Deepest nesting accepted. Every importer's documents nest fewer than 10 levels.
 MAX_DEPTH = 64
@@ -76,7 +77,8 @@ def load_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> object:
             "json_too_deep",
         )
     try:
-        return json.loads(data, parse_constant=_no_constant, parse_float=_finite)
+        with gc_paused():
+            return json.loads(data, parse_constant=_no_constant, parse_float=_finite)
     except _Constant as exc:
         raise _problem(f"Invalid JSON: {exc}.", "json_invalid") from None
     except UnicodeError:

@@ -28,7 +28,16 @@ from sqlmodel import Session
 from app.db import is_sqlite
 from app.enums import DIRECTED_BY_DEFAULT
 from app.errors import FieldProblem, Invalid
-from app.importers.plan import HUB, UNSET, EngagementIn, Known, Plan, StakeholderIn, TieIn
+from app.importers.plan import (
+    HUB,
+    UNSET,
+    EngagementIn,
+    Known,
+    Plan,
+    StakeholderIn,
+    TieIn,
+    gc_paused,
+)
 from app.importers.report import ImportReport, category
 from app.services import partnerships as partnership_service
 from app.tables import Engagement, EngagementParticipant, Partnership, Stakeholder, Tie, utcnow
@@ -83,9 +92,10 @@ def run(
     """Translate ``doc`` with ``reader`` and upsert it into the partnership; all or nothing."""
     job = _Job(session, partnership_id, progress)
     job.lock()
-    job.load_stakeholders()
-    plan = reader(doc, job.known())
-    return job.apply(plan, dry_run=dry_run)
+    with gc_paused():
+        job.load_stakeholders()
+        plan = reader(doc, job.known())
+        return job.apply(plan, dry_run=dry_run)
 
 
 def _a(kind: str) -> str:

@@ -9,7 +9,9 @@ document, so that every problem is reported at its place in *that* document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,3 +109,19 @@ class Plan:
 Known = Mapping[str, str]
 #: A reader: (document, known external_ids) → plan.
 Reader = Callable[[object, Known], Plan]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that live on.
+
+    A large import makes millions of dicts and lists; each collection would walk all of them,
+    for nothing (reference counting frees what dies). This roughly halves reading time.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

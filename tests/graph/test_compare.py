@@ -62,7 +62,9 @@ def test_reach_tiers_ties_and_rank_changes_between_two_dates():
 
 def test_the_same_date_twice_shows_no_change():
     report = run(changing(), date_from=JUN, date_to=JUN)
-    assert set(report["reach"]["delta"].values()) == {0}
+    # Key-player coverage is None (no key players), so its change is None too.
+    assert set(report["reach"]["delta"].values()) == {0, None}
+    assert report["reach"]["delta"]["key_player_coverage"] is None
     assert report["tier_changes"] == []
     assert report["ties"]["new"] == report["ties"]["lost"] == 0
     assert report["centrality"]["betweenness"]["top_movers"] == []
@@ -77,7 +79,8 @@ def test_from_after_to_raises():
 
 def test_hub_only_and_tieless_partnerships_are_well_defined():
     report = run(Partnership(), date_from=JAN, date_to=JUN)
-    assert report["reach"]["from"]["coverage_1"] == 0.0
+    assert report["reach"]["from"]["N"] == 0
+    assert report["reach"]["from"]["coverage_1"] is None  # no stakeholders: no share
     p = Partnership()
     p.person("Ann")
     p.person("Bob")

@@ -557,3 +557,12 @@ def test_no_ties_and_several_components_are_well_defined():
     p.tie(a, b)
     p.tie(c, d)
     json.dumps(gaps(p.build()), allow_nan=False)
+
+
+def test_a_full_analysis_result_serves_as_metrics():
+    from graph.analysis import full_analysis
+
+    p = trust_team()
+    p.person("Nobody Known", influence=5, interest=5)
+    ag = p.build()
+    assert gaps(ag, metrics=full_analysis(ag)) == gaps(ag)

@@ -6,7 +6,7 @@ import pytest
 from gapfixtures import AS_OF, Partnership
 
 from graph.errors import InvalidParameter, UnknownStakeholder
-from graph.whatif import what_if
+from graph.whatif import HEADLINE, what_if
 
 
 def spanner() -> Partnership:
@@ -42,17 +42,19 @@ def test_removing_a_boundary_spanner_cuts_people_off_and_opens_gaps():
     report = run(p, remove=[p.ann])
 
     assert report["removed"] == [{"id": p.ann, "name": "Ann Lee"}]
+    # An organisation's tier is its best member's: the trust was at tier 1 through Ann.
     assert report["newly_unreachable"] == [
+        {"id": p.trust, "name": "Riverside NHS Trust", "tier": 1},
         {"id": p.bob, "name": "Bob Gray", "tier": 2},
         {"id": p.carol, "name": "Carol Reid", "tier": 2},
     ]
-    # Tiers are hop distances: the organisations themselves have no ties, so they are not counted.
-    # Before: Ann and Dev at tier 1, Bob and Carol at tier 2. After: Dev alone.
+    # Before: the trust, Ann, the council and Dev at tier 1, Bob and Carol at tier 2.
+    # After: the council and Dev alone, out of 5.
     before, after = report["reach"]["before"], report["reach"]["after"]
-    assert (before["stakeholders"], before["reach_1"], before["reach_2"]) == (6, 2, 4)
-    assert (after["stakeholders"], after["reach_1"], after["reach_2"]) == (5, 1, 1)
-    assert report["reach"]["delta"]["reach_2"] == -3
-    assert after["coverage_2"] == pytest.approx(1 / 5)
+    assert (before["N"], before["reach_1"], before["reach_2"]) == (6, 4, 6)
+    assert (after["N"], after["reach_1"], after["reach_2"], after["unreached"]) == (5, 2, 2, 3)
+    assert report["reach"]["delta"]["reach_2"] == -4
+    assert after["coverage_2"] == pytest.approx(2 / 5)
 
     # Health: 3 of the 5 remaining stakeholders and none of the core's ties.
     assert keys(report["gaps"]["appeared"]) == [
@@ -105,7 +107,7 @@ def test_a_hub_member_leaving_leaves_their_stakeholders_without_an_owner():
 
 def test_nothing_changed_reports_no_change():
     report = run(spanner())
-    assert set(report["reach"]["delta"].values()) == {0}
+    assert report["reach"]["delta"] == {k: 0 for k in HEADLINE} | {"key_player_coverage": None}
     assert report["tier_changes"] == []
     assert report["gaps"]["appeared"] == report["gaps"]["closed"] == []
     assert report["gaps"]["before"] == report["gaps"]["after"]
@@ -140,14 +142,17 @@ def test_bad_requests_raise(kwargs, error):
 def test_hub_only_partnership():
     report = run(Partnership())
     assert report["reach"]["before"] == {
-        "stakeholders": 0,
+        "N": 0,
         "reach_1": 0,
         "reach_2": 0,
         "reach_3": 0,
-        "coverage_1": 0.0,
-        "coverage_2": 0.0,
-        "coverage_3": 0.0,
-        "unreachable": 0,
+        "coverage_1": None,
+        "coverage_2": None,
+        "coverage_3": None,
+        "unreached": 0,
         "warm_reach": 0.0,
+        "key_players": 0,
+        "key_player_coverage": None,
     }
+    assert report["reach"]["delta"]["coverage_1"] is None
     json.dumps(report, allow_nan=False)

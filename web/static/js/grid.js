@@ -12,15 +12,15 @@ const MATRIX_PAGE = 100;
 function engagementScale(node) {
   const now = LEVEL_ORDER.indexOf(node.engagement);
   const want = LEVEL_ORDER.indexOf(node.desired_engagement);
-  const x = (i) => 4 + i * 9;
-  const box = svg("svg", { class: "arrow", width: 46, height: 12, viewBox: "0 0 46 12", "aria-hidden": "true" });
-  box.append(svg("line", { x1: 4, x2: 40, y1: 6, y2: 6, stroke: "#b8c0c8", "stroke-width": 1 }));
+  const x = (i) => 5 + i * 13;
+  const box = svg("svg", { class: "arrow", width: 62, height: 12, viewBox: "0 0 62 12", "aria-hidden": "true" });
+  box.append(svg("line", { x1: 5, x2: 57, y1: 6, y2: 6, stroke: "#c5ccd3", "stroke-width": 1 }));
   for (let i = 0; i < 5; i++) box.append(svg("line", { x1: x(i), x2: x(i), y1: 3, y2: 9, stroke: "#b8c0c8" }));
   if (now >= 0 && want >= 0 && want !== now) {
     const dir = want > now ? 1 : -1;
-    box.append(svg("line", { x1: x(now), x2: x(want) - dir * 3, y1: 6, y2: 6, stroke: "#111", "stroke-width": 1.6 }));
-    const tip = x(want);
-    box.append(svg("polygon", { points: `${tip},6 ${tip - dir * 4},3 ${tip - dir * 4},9`, fill: "#111" }));
+    box.append(svg("line", { x1: x(now), x2: x(want) - dir * 4, y1: 6, y2: 6, stroke: "#D55E00", "stroke-width": 2 }));
+    const tip = x(want) + dir;
+    box.append(svg("polygon", { points: `${tip},6 ${tip - dir * 6},2 ${tip - dir * 6},10`, fill: "#D55E00" }));
   } else if (want >= 0 && now < 0) {
     box.append(svg("circle", { cx: x(want), cy: 6, r: 3, fill: "none", stroke: "#111", "stroke-width": 1.4 }));
   }

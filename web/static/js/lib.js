@@ -1,6 +1,6 @@
 // Shared helpers for every page: building DOM safely, calling the JSON API, labels and colours.
 // User text is data: it only ever reaches the page through textContent and attribute setters,
-// never through innerHTML.
+// never through HTML parsing.
 
 export const page = (() => {
   const d = document.body.dataset;

@@ -196,7 +196,7 @@ function draw() {
   const options = {
     autoResize: true,
     nodes: {
-      scaling: { min: 8, max: 34, label: { enabled: true, min: 12, max: 22, drawThreshold: 6 } },
+      scaling: { min: 9, max: 38, label: { enabled: true, min: 11, max: 24, drawThreshold: 5, maxVisible: 30 } },
       font: { face: "system-ui, sans-serif" },
       size: 12,
     },
@@ -502,7 +502,7 @@ function setupSearch() {
       button.addEventListener("click", () => {
         list.hidden = true;
         input.value = n.name;
-        selectNode(n.id, { focus: true });
+        selectNode(n.id, { focus: true, focusPanel: true });
       });
       list.append(el("li", {}, button));
     }
@@ -553,7 +553,7 @@ function inView(id) {
   return state.nodes && state.nodes.get(id) !== null;
 }
 
-function selectNode(id, { focus }) {
+function selectNode(id, { focus, focusPanel }) {
   const m = state.model;
   if (!m.nodes.has(id)) return;
   if (!inView(id) || hiddenIds.has(id)) {
@@ -580,11 +580,11 @@ function selectNode(id, { focus }) {
     network.focus(target, { scale: Math.max(network.getScale(), 0.9), animation: { duration: 400 } });
   }
   container.dataset.selected = String(id);
-  refreshPanel();
+  refreshPanel(Boolean(focusPanel));
 }
 
-function refreshPanel() {
-  showPanel(panelContext(), state.selected);
+function refreshPanel(focusPanel = false) {
+  showPanel({ ...panelContext(), focusPanel }, state.selected);
 }
 
 function clearPath() {
@@ -626,7 +626,6 @@ function highlightPath(path) {
     nodes.map((id) => ({
       id,
       borderWidth: 5,
-      shapeProperties: { borderDashes: false },
       color: { ...state.nodes.get(id).color, border: "#000000" },
     })),
   );
@@ -755,3 +754,10 @@ window.addEventListener("unhandledrejection", (e) => {
 setupControls();
 setupSearch();
 start();
+
+// A read-only handle for debugging in the console and for the browser tests, which need the
+// canvas position of a node to click or hover it like a user would.
+window.stakemapMap = Object.freeze({
+  network: () => state.network,
+  selected: () => state.selected,
+});

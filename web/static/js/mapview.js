@@ -166,9 +166,9 @@ export function nodeItem(model, item, style, analysis) {
       highlight: { background: colour, border: "#000000" },
       hover: { background: colour, border: "#000000" },
     },
-    borderWidth: gap === "high" ? 3 : 1,
-    borderWidthSelected: 4,
-    shapeProperties: { borderDashes: gap === "high" ? [4, 3] : false },
+    borderWidth: gap === "high" ? 4 : 1,
+    borderWidthSelected: 5,
+    shapeProperties: { borderDashes: false },
     font: { color: "#111111", strokeWidth: 3, strokeColor: "#ffffff", size: n.kind === "hub" ? 18 : 13 },
   };
   out.value = n.kind === "hub" ? Math.max(1, analysis.maxValue || 1) * 1.3 : sizeValue(item, style.size, analysis);
@@ -191,8 +191,8 @@ export function edgeItem(e) {
     id: edgeId(e.a, e.b),
     from: e.a,
     to: e.b,
-    width: 0.5 + 3.5 * s,
-    color: { color: s >= 0.5 ? "#666666" : "#AAAAAA", highlight: "#111111", hover: "#333333", opacity: 0.5 + 0.5 * s },
+    width: 0.5 + 2.5 * s,
+    color: { color: s >= 0.5 ? "#8a96a3" : "#b9c2cb", highlight: "#111111", hover: "#333333", opacity: 0.45 + 0.45 * s },
     title: e.count > 1 ? `${e.count} ties, strongest ${Math.round(s * 100)}%` : `Tie strength ${Math.round(s * 100)}%`,
   };
 }
@@ -264,7 +264,7 @@ function swatch(colour, shape = "dot") {
   } else if (shape === "hexagon") {
     box.append(svg("polygon", { points: "8,1 14,4.5 14,11.5 8,15 2,11.5 2,4.5", ...attrs }));
   } else if (shape === "dashed") {
-    box.append(svg("circle", { cx: 8, cy: 8, r: 6, fill: "#fff", stroke: "#000", "stroke-width": 2, "stroke-dasharray": "3 2" }));
+    box.append(svg("circle", { cx: 8, cy: 8, r: 5.5, fill: "#fff", stroke: "#000", "stroke-width": 3 }));
   } else box.append(svg("circle", { cx: 8, cy: 8, r: 6, ...attrs }));
   return box;
 }
@@ -307,7 +307,7 @@ export function renderLegend(root, model, items, style, analysis) {
     el("li", {}, swatch("#fff", "square"), "Organisation"),
     el("li", {}, swatch("#fff", "dot"), "Person"),
     el("li", {}, swatch("#fff", "hexagon"), "Group"),
-    el("li", {}, swatch("#fff", "dashed"), "Has an urgent gap"),
+    el("li", {}, swatch("#fff", "dashed"), "Thick outline: an urgent gap"),
   );
   const title = { sector: "Sector", engagement: "Engagement now", tier: "Steps from the core", community: "Community" }[style.colour];
   replace(

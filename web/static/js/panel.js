@@ -74,6 +74,7 @@ export async function showPanel(ctx, id) {
   );
   renderMetrics(ctx, node, metrics);
   renderGaps(ctx, id, gapList);
+  if (ctx.focusPanel) heading.focus({ preventScroll: true });
   const jobs = [
     api(`/partnerships/${page.pid}/stakeholders/${id}`).then(
       (s) => mine === token && renderProfile(ctx, s, profile),
