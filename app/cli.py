@@ -18,14 +18,21 @@ user_cli = typer.Typer(help="User accounts.", no_args_is_help=True)
 token_cli = typer.Typer(help="API tokens.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
+member_cli = typer.Typer(help="Partnership members and their roles.", no_args_is_help=True)
 cli.add_typer(token_cli, name="token")
+cli.add_typer(member_cli, name="member")
 
 DEFAULT_ADMIN = "admin@stakemap.local"
 
 
-def _engine(settings: Settings | None = None):
+def _engine(settings: Settings | None = None, *, check: bool = True):
+    """The database engine; with ``check``, an empty database gets the schema and one that is
+    behind is refused with a clear message."""
     s = settings or get_settings()
-    return make_engine(s.database_url, busy_timeout_ms=s.sqlite_busy_timeout_ms)
+    engine = make_engine(s.database_url, busy_timeout_ms=s.sqlite_busy_timeout_ms)
+    if check:
+        _ensure_schema(engine, quiet=True)
+    return engine
 
 
 def _fail(message: str) -> None:
@@ -50,7 +57,7 @@ def db_upgrade():
     """Create or upgrade the schema to the newest version."""
     from app import migrate
 
-    engine = _engine()
+    engine = _engine(check=False)
     before = migrate.current(engine)
     migrate.upgrade(engine)
     typer.echo(f"Database at revision {migrate.current(engine)} (was {before or 'empty'}).")
@@ -61,7 +68,7 @@ def db_current():
     """Print the schema revision."""
     from app import migrate
 
-    engine = _engine()
+    engine = _engine(check=False)
     typer.echo(f"{migrate.current(engine) or 'empty'} (newest: {migrate.head(engine)})")
 
 
@@ -78,7 +85,6 @@ def user_create(
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     engine = _engine()
-    _ensure_schema(engine, quiet=True)
     try:
         with session_scope(engine, actor="cli") as session:
             user = users.create_user(
@@ -100,7 +106,6 @@ def token_create(
     from app.services import users
 
     engine = _engine()
-    _ensure_schema(engine, quiet=True)
     try:
         with session_scope(engine, actor="cli") as session:
             user = users.get_by_email(session=session, email=email)
@@ -129,6 +134,75 @@ def token_revoke(token_id: int):
     except StakemapError as exc:
         _fail(str(exc))
     typer.echo(f"Revoked token {token_id}.")
+
+
+@user_cli.command("link")
+def user_link(email: str):
+    """Print a one-time sign-in link for a user (e.g. someone just added as a member)."""
+    from app.services import users
+
+    settings = get_settings()
+    try:
+        with session_scope(_engine(settings), actor="cli") as session:
+            user = users.get_by_email(session=session, email=email)
+            secret = users.create_login_link(
+                session=session, user=user, minutes=settings.login_link_minutes
+            )
+    except StakemapError as exc:
+        _fail(str(exc))
+    typer.echo(f"{settings.base_url.rstrip('/')}/login/link/{secret}")
+
+
+@member_cli.command("list")
+def member_list(partnership: int = typer.Option(..., "--partnership", help="Partnership id.")):
+    """List a partnership's members and roles."""
+    from app.services import members
+
+    with session_scope(_engine(), write=False) as session:
+        for m, u in members.page(session=session, partnership_id=partnership):
+            typer.echo(f"{u.id}\t{m.role}\t{u.email}")
+
+
+@member_cli.command("add")
+def member_add(
+    email: str,
+    partnership: int = typer.Option(..., "--partnership", help="Partnership id."),
+    role: str = typer.Option("viewer", help="viewer, editor or owner."),
+):
+    """Add a member (an unknown email gets an account without a password)."""
+    from app.enums import Role
+    from app.services import members
+    from app.tables import Partnership
+
+    if role not in {r.value for r in Role}:
+        _fail(f"role must be viewer, editor or owner, not {role!r}")
+    try:
+        with session_scope(_engine(), actor="cli") as session:
+            if session.get(Partnership, partnership) is None:
+                _fail(f"no partnership {partnership}")
+            m, u, created = members.add(
+                session=session, partnership_id=partnership, email=email, role=Role(role)
+            )
+            note = " (new account: give them `stakemap user link`)" if created else ""
+            typer.echo(f"{u.email} is now {m.role} of partnership {partnership}{note}.")
+    except StakemapError as exc:
+        _fail(str(exc))
+
+
+@member_cli.command("remove")
+def member_remove(
+    email: str, partnership: int = typer.Option(..., "--partnership", help="Partnership id.")
+):
+    """Remove a member; the last owner cannot be removed."""
+    from app.services import members, users
+
+    try:
+        with session_scope(_engine(), actor="cli") as session:
+            u = users.get_by_email(session=session, email=email)
+            members.remove(session=session, partnership_id=partnership, user_id=u.id)
+    except StakemapError as exc:
+        _fail(str(exc))
+    typer.echo(f"Removed {email} from partnership {partnership}.")
 
 
 def _first_admin(session):
@@ -173,7 +247,6 @@ def demo(
 ):
     """Load the demo partnership from data/demo.json."""
     engine = _engine()
-    _ensure_schema(engine, quiet=True)
     try:
         pid = _load_demo(engine, owner)
     except (StakemapError, FileNotFoundError) as exc:
@@ -192,7 +265,7 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    engine = _engine(settings)
+    engine = _engine(settings, check=False)
     _ensure_schema(engine)
     for line in first_run(engine, settings, host=host, port=port, demo=demo):
         typer.echo(line)
