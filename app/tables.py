@@ -306,3 +306,13 @@ for _sql in APPEND_ONLY_SQLITE:
     event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="sqlite"))
 for _sql in APPEND_ONLY_POSTGRESQL:
     event.listen(AuditEntry.__table__, "after_create", DDL(_sql).execute_if(dialect="postgresql"))
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed sign-in, kept briefly to rate-limit guessing per account and per address."""
+
+    __tablename__ = "login_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=400, index=True, description="account:<email> or addr:<ip>")
+    at: datetime = Field(default_factory=utcnow, index=True)

@@ -324,6 +324,8 @@ class _Job:
             if key is None:
                 continue
             if key < 0:
+                if r.values.get("name") is None:
+                    self.problem(r.at("name"), "a new stakeholder needs a name", "missing")
                 self.report.count(category(r.kind), "created")
                 self.new_stakeholders.append((key, r))
                 continue

@@ -49,11 +49,18 @@ def role_of(*, session: Session, partnership_id: int, user_id: int) -> str | Non
 
 
 def get_for(
-    *, session: Session, partnership_id: int, principal: Principal, needed: Role = Role.viewer
+    *,
+    session: Session,
+    partnership_id: int,
+    principal: Principal,
+    needed: Role = Role.viewer,
+    writes: bool = True,
 ) -> tuple[Partnership, str | None]:
     """Load a partnership the principal may use with at least ``needed``; else raise.
 
     A non-member gets NotFound, so it learns nothing about the partnership's existence.
+    ``writes=False`` marks a read that needs a stronger role (the audit trail, say), which a
+    read-only token may make.
     """
     p = session.get(Partnership, partnership_id)
     if p is None:
@@ -61,7 +68,7 @@ def get_for(
     role = role_of(session=session, partnership_id=partnership_id, user_id=principal.user_id)
     if role is None and not principal.is_admin:
         raise NotFound(f"Partnership {partnership_id} not found")
-    if needed != Role.viewer and principal.read_only:
+    if writes and needed != Role.viewer and principal.read_only:
         raise Forbidden("This token is read-only")
     if not principal.is_admin and not role_allows(role, needed):
         raise Forbidden(f"This needs the {needed.value} role in partnership {partnership_id}")
