@@ -15,6 +15,7 @@ from api.routers import (
     stakeholders,
     ties,
     tokens,
+    transfer,
 )
 
 
@@ -31,6 +32,7 @@ def api_router() -> APIRouter:
         engagements,
         analysis,
         audit,
+        transfer,
     ):
         router.include_router(module.router)
     return router

@@ -93,9 +93,15 @@ class PartnershipAccess:
     def __init__(self, needed: Role):
         self.needed = needed
 
-    def __call__(self, pid: PartnershipId, session: SessionDep, principal: PrincipalDep) -> Loaded:
+    def __call__(
+        self, request: Request, pid: PartnershipId, session: SessionDep, principal: PrincipalDep
+    ) -> Loaded:
         p, role = partnership_service.get_for(
-            session=session, partnership_id=pid, principal=principal, needed=self.needed
+            session=session,
+            partnership_id=pid,
+            principal=principal,
+            needed=self.needed,
+            writes=request.method not in SAFE_METHODS,
         )
         return Loaded(p, role, principal)
 

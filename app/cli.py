@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import typer
 from sqlalchemy import func, select
@@ -303,6 +304,100 @@ def first_run(engine, settings: Settings, *, host: str, port: int, demo: bool) -
             pid = _load_demo(engine)
             lines.append(f"Loaded the demo partnership (id {pid}).")
     return lines
+
+
+@cli.command("import")
+def import_file(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="The JSON document."),
+    partnership: int = typer.Option(..., "--partnership", help="Partnership id."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="stakemap, kumu, salesforce or hubspot (detected when omitted)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report the changes; write nothing."),
+):
+    """Import a JSON document into a partnership, all or nothing; print the report as JSON.
+
+    On any problem, print every problem located in the document and exit with code 1.
+    """
+    import json
+
+    from tqdm import tqdm
+
+    from app.errors import Invalid
+    from app.importers import import_document
+    from app.importers.document import load_json
+    from app.tables import Partnership
+
+    engine = _engine()
+    bar = tqdm(total=None, desc="reading", unit=" records", file=sys.stderr, leave=False)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        bar.total = total
+        bar.set_description(phase, refresh=False)
+        bar.update(done - bar.n)
+
+    try:
+        doc = load_json(file.read_bytes())
+        with session_scope(engine, actor="cli") as session:
+            if session.get(Partnership, partnership) is None:
+                bar.close()
+                _fail(f"no partnership {partnership}")
+            report = import_document(
+                session=session,
+                partnership_id=partnership,
+                fmt=fmt,
+                doc=doc,
+                dry_run=dry_run,
+                progress=progress,
+            )
+    except Invalid as exc:
+        bar.close()
+        problems = [p.as_dict() for p in exc.problems]
+        for p in problems:
+            if p["loc"][:1] == ["query"]:
+                p["loc"] = ["--" + str(p["loc"][-1])]
+        typer.echo(json.dumps({"detail": problems}, indent=2, ensure_ascii=False))
+        typer.echo(f"error: {len(problems)} problem(s) in {file}; nothing was imported", err=True)
+        raise typer.Exit(code=1) from None
+    bar.close()
+    typer.echo(json.dumps(report.as_dict(dry_run=dry_run), indent=2, ensure_ascii=False))
+
+
+@cli.command("export")
+def export_file(
+    partnership: int = typer.Option(..., "--partnership", help="Partnership id."),
+    fmt: str = typer.Option(
+        "stakemap", "--format", help="stakemap, graphml, gexf, csv (a zip) or node-link."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", dir_okay=False, help="Write here (default: standard output)."
+    ),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Tie strengths as on this date, YYYY-MM-DD (graph formats)."
+    ),
+):
+    """Export a partnership as native JSON, GraphML, GEXF, a zip of CSV files, or node-link."""
+    from datetime import date
+
+    from app.exporters import FORMATS, export
+    from app.tables import Partnership
+
+    if fmt not in FORMATS:
+        _fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        _fail(f"--as-of {as_of!r} is not a date YYYY-MM-DD")
+    with session_scope(_engine(), write=False) as session:
+        p = session.get(Partnership, partnership)
+        if p is None:
+            _fail(f"no partnership {partnership}")
+        out = export(session=session, partnership=p, fmt=fmt, as_of=day)
+    if output is None:
+        typer.echo(out.content, nl=False)
+    else:
+        output.write_bytes(out.content)
+        typer.echo(f"Wrote {output} ({len(out.content):,} bytes).", err=True)
 
 
 def main() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -160,17 +161,21 @@ def synthetic_partnership(
     return nodes, ties, engagements, AS_OF
 
 
-def measure(n: int, engine: str, seed: int = 7) -> dict:
+def measure(n: int, engine: str, seed: int = 7, workers: int | None = None) -> dict:
     """Generate, build and analyse one partnership in this process; return timings and memory."""
     from graph.analysis import full_analysis
     from graph.build import build
 
     nodes, ties, engagements, as_of = synthetic_partnership(n, seed=seed)
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     ag = build(nodes, ties, engagements, as_of=as_of)
     t1 = time.perf_counter()
-    full_analysis(ag, engine=engine)
+    full_analysis(ag, engine=engine, workers=workers)
     t2 = time.perf_counter()
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "n": ag.G.number_of_nodes(),
         "ties": ag.G.number_of_edges(),
@@ -178,13 +183,23 @@ def measure(n: int, engine: str, seed: int = 7) -> dict:
         "build_s": t1 - t0,
         "analysis_s": t2 - t1,
         "total_s": t2 - t0,
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "cpu_s": me.ru_utime
+        + me.ru_stime
+        - before.ru_utime
+        - before.ru_stime
+        + kids.ru_utime
+        + kids.ru_stime,
+        # the main process's peak plus the largest worker's (workers run side by side, so the
+        # true combined peak is at most main + workers x largest worker)
+        "maxrss_mb": me.ru_maxrss / 1024,
+        "worker_maxrss_mb": kids.ru_maxrss / 1024,
+        "load": load,
     }
 
 
-def _run_child(n: int, engine: str) -> dict:
+def _run_child(n: int, engine: str, workers: str = "auto") -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", str(n), engine],
+        [sys.executable, __file__, "--child", str(n), engine, workers],
         check=True,
         capture_output=True,
         text=True,
@@ -209,40 +224,54 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="repeats for networkx (default: same as --repeats)",
     )
-    p.add_argument("--child", nargs=2, metavar=("N", "ENGINE"), help=argparse.SUPPRESS)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes for the igraph engine (default: automatic)",
+    )
+    p.add_argument("--child", nargs=3, metavar=("N", "ENGINE", "WORKERS"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
-        print(json.dumps(measure(int(args.child[0]), args.child[1])))
+        n, engine, workers = args.child
+        print(
+            json.dumps(measure(int(n), engine, workers=None if workers == "auto" else int(workers)))
+        )
         return
 
     print(
         f"{'size':>6} {'ties':>7} {'engine':>8} {'build s':>8} {'analysis s':>10} "
-        f"{'total s':>8} {'peak MB':>8}  runs"
+        f"{'total s':>8} {'CPU s':>7} {'peak MB':>8} {'worker MB':>9} {'load':>5}  runs (total s)"
     )
+    workers = "auto" if args.workers is None else str(args.workers)
     for n in args.sizes:
         medians = {}
         engines = ["igraph"] + (["networkx"] if n <= args.networkx_max else [])
         for engine in engines:
             reps = args.repeats if engine == "igraph" else (args.networkx_repeats or args.repeats)
-            runs = [_run_child(n, engine) for _ in range(reps)]
-            med = {
-                k: statistics.median(r[k] for r in runs)
-                for k in ("build_s", "analysis_s", "total_s", "maxrss_mb")
-            }
+            runs = [_run_child(n, engine, workers) for _ in range(reps)]
+            keys = ("build_s", "analysis_s", "total_s", "cpu_s", "maxrss_mb", "worker_maxrss_mb")
+            med = {k: statistics.median(r[k] for r in runs) for k in keys}
+            load = statistics.median(r["load"] for r in runs)
             medians[engine] = med
             print(
                 f"{n:>6} {runs[0]['ties']:>7} {engine:>8} {med['build_s']:>8.2f} "
-                f"{med['analysis_s']:>10.2f} {med['total_s']:>8.2f} {med['maxrss_mb']:>8.0f}  "
+                f"{med['analysis_s']:>10.2f} {med['total_s']:>8.2f} {med['cpu_s']:>7.1f} "
+                f"{med['maxrss_mb']:>8.0f} {med['worker_maxrss_mb']:>9.0f} {load:>5.1f}  "
                 + " ".join(f"{r['total_s']:.2f}" for r in runs),
                 flush=True,
             )
         if "networkx" in medians:
             ratio = medians["networkx"]["analysis_s"] / medians["igraph"]["analysis_s"]
-            print(f"{n:>6} networkx/igraph analysis time ratio: {ratio:.1f}x", flush=True)
+            cpu = medians["networkx"]["cpu_s"] / medians["igraph"]["cpu_s"]
+            print(
+                f"{n:>6} networkx/igraph: analysis wall time {ratio:.1f}x, CPU time {cpu:.1f}x",
+                flush=True,
+            )
         else:
             print(
                 f"{n:>6} networkx skipped (above --networkx-max {args.networkx_max}; pure "
-                "networkx betweenness alone would take tens of minutes)",
+                "networkx betweenness alone would take hours)",
                 flush=True,
             )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import igraph as ig
 import numpy as np
@@ -23,8 +24,8 @@ __all__ = ["PARALLEL_MIN_NODES", "AllPairs", "default_workers"]
 
 #: Below this many stakeholders the worker start-up (about a second) costs more than it saves.
 PARALLEL_MIN_NODES = 3000
-#: Cells of the distance block computed at once (about 64 MB).
-_CHUNK_CELLS = 8_000_000
+#: Cells of the distance block computed at once (about 32 MB).
+_CHUNK_CELLS = 4_000_000
 
 
 def default_workers(n: int) -> int:
@@ -89,37 +90,57 @@ class AllPairs:
         self._parts: list[tuple[str, int, Future]] = []
         self._done: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if workers > 1 and n > 0 and len(src) > 0:
-            ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            bounds = np.linspace(0, n, workers + 1).astype(int)
-            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-                sources = list(range(lo, hi))
-                f = self._pool.submit(betweenness_raw, *self._args, sources)
-                self._parts.append(("b", lo, f))
-            for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
-                f = self._pool.submit(closeness_harmonic_rows, *self._args, lo, hi)
-                self._parts.append(("c", lo, f))
+            try:
+                self._start(workers)
+            except (OSError, RuntimeError, AssertionError):
+                # e.g. inside a daemonic process, which may not have children: stay in process
+                self._shutdown()
+
+    def _start(self, workers: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        bounds = np.linspace(0, self.n, workers + 1).astype(int).tolist()
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            f = self._pool.submit(betweenness_raw, *self._args, list(range(lo, hi)))
+            self._parts.append(("b", lo, f))
+        for lo, hi in zip(bounds[:-1], bounds[1:], strict=True):
+            f = self._pool.submit(closeness_harmonic_rows, *self._args, lo, hi)
+            self._parts.append(("c", lo, f))
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return ``(betweenness_raw, closeness, harmonic)``."""
         if self._done is not None:
             return self._done
-        if self._pool is None:
+        done = None
+        if self._pool is not None:
+            try:
+                done = self._collect()
+            except BrokenProcessPool:
+                done = None  # a worker died (killed, out of memory): compute in process
+            finally:
+                self._shutdown()
+        if done is None:
             btw = betweenness_raw(*self._args)
             clo, har = closeness_harmonic_rows(*self._args)
-        else:
-            btw = np.zeros(self.n)
-            clo = np.zeros(self.n)
-            har = np.zeros(self.n)
-            try:
-                for kind, lo, f in self._parts:
-                    if kind == "b":
-                        btw += f.result()
-                    else:
-                        c, h = f.result()
-                        clo[lo : lo + len(c)] = c
-                        har[lo : lo + len(h)] = h
-            finally:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-        self._done = (btw, clo, har)
-        return self._done
+            done = (btw, clo, har)
+        self._done = done
+        return done
+
+    def _collect(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        btw = np.zeros(self.n)
+        clo = np.zeros(self.n)
+        har = np.zeros(self.n)
+        for kind, lo, f in self._parts:
+            if kind == "b":
+                btw += f.result()
+            else:
+                c, h = f.result()
+                clo[lo : lo + len(c)] = c
+                har[lo : lo + len(h)] = h
+        return btw, clo, har
+
+    def _shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+        self._parts = []

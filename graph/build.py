@@ -209,12 +209,13 @@ def build(
     """Return the analytic graph of a partnership as of ``as_of`` (SPEC §3).
 
     Every stakeholder is a node of ``G`` (undirected) and ``D`` (directed), with attributes
-    ``kind``, ``name``, ``organisation_id`` and ``sector``. Each active pair (``s ≥ 0.1``) is an
-    edge of ``G`` with ``strength = s`` and ``distance = 1/s`` (on a 2⁻²⁰ grid, see
-    :func:`distance`). In ``D`` the same pair gives the
-    union of its declared ties' directions — a directed tie its own direction, an undirected tie
-    both — and both directions when it has no declared tie (engagement evidence only). ``D``'s arcs
-    carry the same attributes.
+    ``kind``, ``name``, ``organisation_id`` and ``sector``. Each active pair (``s ≥ 0.1``, with
+    1e-12 of slack for rounding) is an edge of ``G`` with ``strength = s`` and ``distance = 1/s``
+    (on a 2⁻²⁰ grid, see :func:`distance`). In ``D`` the same pair gives the union of its valid
+    declared ties' directions — a directed tie its own direction, an undirected tie both — and both
+    directions when it has no declared tie (engagement evidence only). ``D``'s arcs carry the same
+    attributes. ``ties`` keeps the declared ties valid on ``as_of`` (between known, distinct
+    stakeholders) and ``engagements`` those on or before it.
 
     Raises
     ------

@@ -97,7 +97,8 @@ class AnalyticGraph:
     """The analytic graph of SPEC §3 as of one date.
 
     ``G`` is the undirected view: every stakeholder is a node; every active tie (s ≥ 0.1) an edge
-    with attributes ``strength`` (s) and ``distance`` (1/s). ``D`` is the directed view used for
+    with attributes ``strength`` (s) and ``distance`` (1/s, rounded to a 2⁻²⁰ grid so that path
+    sums are exact: see ``graph.build.distance``). ``D`` is the directed view used for
     brokerage. ``engagements`` holds only the engagements on or before ``as_of``; ``ties`` only the
     declared ties valid on ``as_of``.
     """

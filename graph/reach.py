@@ -170,7 +170,7 @@ def via(ag: AnalyticGraph, *, _tiers: Tiers | None = None) -> dict[int, list[int
     # Via sets as rows of sparse boolean matrices over the tier-1 stakeholders, so a level is one
     # sparse product: V_k = [A(level k, level k−1) · V_{k−1} > 0].
     prev_nodes = first
-    V = sp.identity(len(first), dtype=np.int8, format="csr")
+    V = sp.csr_array(sp.identity(len(first), dtype=np.int32, format="csr"))
     first_arr = np.array(first)
     k = 2
     while levels.get(k):
@@ -184,9 +184,9 @@ def via(ag: AnalyticGraph, *, _tiers: Tiers | None = None) -> dict[int, list[int
                     rows.append(i)
                     cols.append(j)
         B = sp.csr_array(
-            (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(len(cur), len(prev_nodes))
+            (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(cur), len(prev_nodes))
         )
-        V = sp.csr_array((B @ V) > 0, dtype=np.int8)
+        V = sp.csr_array((B @ V) > 0, dtype=np.int32)
         V.sort_indices()
         for i, v in enumerate(cur):
             out[v] = first_arr[V.indices[V.indptr[i] : V.indptr[i + 1]]].tolist()

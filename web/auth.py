@@ -23,12 +23,13 @@ from sqlmodel import Session
 from app.auth import Principal
 from app.db import open_session
 from app.errors import StakemapError
+from app.services import ratelimit, websessions
 from app.services import users as user_service
-from app.services import websessions
 from app.tables import User
 
 __all__ = [
     "COOKIE",
+    "TOO_MANY",
     "SAFE_METHODS",
     "CsrfMiddleware",
     "router",
@@ -41,6 +42,7 @@ __all__ = [
 COOKIE = websessions.COOKIE
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 SIGN_IN_FAILED = "The email or password is not right, or the account cannot sign in."
+TOO_MANY = "Too many failed sign-ins from this account or address. Wait 15 minutes, then try again."
 LINK_FAILED = (
     "This sign-in link is unknown, already used or expired. Sign in with your email and "
     "password, or ask an administrator for a new link."
@@ -96,24 +98,24 @@ def same_origin(request: Request) -> bool:
 
 
 class CsrfMiddleware:
-    """Refuse unsafe requests from other sites when the browser cookie is what authenticates.
+    """Refuse unsafe requests to the pages (sign-in, sign-out) unless they come from this site.
 
-    Applies to every unsafe request that carries the session cookie and no ``Authorization``
-    header (the JSON API used by the pages, sign-out), and to every unsafe request to a page
-    route (sign-in, where there is no session yet: login CSRF).
+    Cookie-authenticated writes to the JSON API are refused by ``app.security`` for the whole
+    application; this adds the page forms, including sign-in, where there is no session yet
+    (login CSRF: another site signing a browser in to an account of its choosing).
     """
 
     def __init__(self, app):
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in SAFE_METHODS
+            or scope["path"].startswith("/api/")
+        ):
             return await self.app(scope, receive, send)
-        request = Request(scope)
-        has_cookie = COOKIE in request.cookies
-        has_bearer = "authorization" in request.headers
-        is_page = not scope["path"].startswith("/api/")
-        if ((has_cookie and not has_bearer) or is_page) and not same_origin(request):
+        if not same_origin(Request(scope)):
             response = JSONResponse(
                 {"detail": "Cross-site request refused: reload the page and try again."},
                 status_code=403,
@@ -215,7 +217,9 @@ def _login_page(request: Request, *, error: str | None = None, email: str = "", 
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, principal: Annotated[Principal | None, Depends(browser_principal)]):
+def login_form(
+    request: Request, principal: Annotated[Principal | None, Depends(browser_principal)]
+):
     if principal is not None:
         return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     return _login_page(request)
@@ -228,13 +232,18 @@ def login(
     email: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
 ):
+    address = request.client.host if request.client else None
+    if not ratelimit.allowed(session=session, email=email, address=address):
+        return _login_page(request, error=TOO_MANY, email=email, status=429)
     try:
         user = user_service.get_by_email(session=session, email=email)
     except StakemapError:  # unknown or malformed: the same answer, after the same work
         user_service.verify_password(_stand_in(), password)
+        user = None
+    if user is None or not user_service.verify_password(user, password) or not user.is_active:
+        ratelimit.failed(session=session, email=email, address=address)
         return _login_page(request, error=SIGN_IN_FAILED, email=email, status=400)
-    if not user_service.verify_password(user, password) or not user.is_active:
-        return _login_page(request, error=SIGN_IN_FAILED, email=email, status=400)
+    ratelimit.succeeded(session=session, email=email)
     return _start(request, session, user)
 
 
@@ -254,5 +263,7 @@ def logout(request: Request, session: DbSession):
     if secret:
         websessions.end(session=session, secret=secret)
     response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=is_https(request))
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="lax", secure=is_https(request)
+    )
     return response

@@ -1,7 +1,8 @@
 """Jinja2 rendering for the pages: autoescaped templates, fingerprinted static URLs, the CSP.
 
 Pages carry no inline script or style: data reaches the scripts through ``data-*`` attributes
-and the JSON API, so the Content-Security-Policy below forbids every inline form.
+and the JSON API, so ``app.security``'s Content-Security-Policy (added to every response) can
+forbid every inline form.
 """
 
 from __future__ import annotations
@@ -14,26 +15,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "CSP", "render", "static_url"]
+__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "render", "static_url"]
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 TEMPLATE_DIR = WEB_DIR / "templates"
-
-CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "connect-src 'self'",
-        "font-src 'self'",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
 
 
 @cache
@@ -63,18 +49,12 @@ def _environment() -> Environment:
 def render(
     request: Request, template: str, context: dict | None = None, *, status_code: int = 200
 ) -> HTMLResponse:
-    """Render a page with its security headers; ``principal``, ``p`` and ``page`` default to None."""
+    """Render a page, never cached; ``principal``, ``p``, ``page``, ``json_url`` default to None."""
     ctx = {"request": request, "principal": None, "p": None, "page": None, "json_url": None}
     ctx.update(context or {})
     html = _environment().get_template(template).render(ctx)
     return HTMLResponse(
         html,
         status_code=status_code,
-        headers={
-            "Content-Security-Policy": CSP,
-            "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "same-origin",
-            "X-Frame-Options": "DENY",
-            "Cache-Control": "no-store",
-        },
+        headers={"Cache-Control": "no-store"},
     )

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CanRead, SessionDep
-from api.errors import READ
+from api.errors import READ, WRITE
 from app.enums import TieKind
 from app.errors import Invalid
 from app.schemas import MAX_ID, Id, Score
@@ -153,7 +153,7 @@ class WhatIf(BaseModel):
     )
 
 
-@router.post("/analysis/what-if", responses=DOCS, response_class=Response)
+@router.post("/analysis/what-if", responses={**DOCS, 413: WRITE[413]}, response_class=Response)
 def what_if(body: WhatIf, loaded: CanRead, session: SessionDep, as_of: AsOf = None):
     """Reach and gaps before and after some stakeholders leave and/or some ties are made."""
     from graph.whatif import what_if as run_what_if

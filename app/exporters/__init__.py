@@ -66,4 +66,6 @@ def export(
         write = {"graphml": network.graphml, "gexf": network.gexf, "node-link": network.node_link}
         content = write[fmt](G)
     media, _ = FORMATS[fmt]
-    return Exported(content, media, filename(partnership, fmt, day))
+    # Native JSON and CSV hold every record whatever the date: they are named for today.
+    named = day if fmt in ("graphml", "gexf", "node-link") else rows.today()
+    return Exported(content, media, filename(partnership, fmt, named))

@@ -79,4 +79,5 @@ def import_document(
         reader=reader,
         dry_run=dry_run,
         progress=progress,
+        source=fmt,
     )

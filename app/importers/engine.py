@@ -39,8 +39,17 @@ from app.importers.plan import (
     gc_paused,
 )
 from app.importers.report import ImportReport, category
+from app.services import audit
 from app.services import partnerships as partnership_service
-from app.tables import Engagement, EngagementParticipant, Partnership, Stakeholder, Tie, utcnow
+from app.tables import (
+    AuditEntry,
+    Engagement,
+    EngagementParticipant,
+    Partnership,
+    Stakeholder,
+    Tie,
+    utcnow,
+)
 
 __all__ = ["run", "STAKEHOLDER_VALUES", "TIE_VALUES", "ENGAGEMENT_VALUES"]
 
@@ -73,6 +82,7 @@ ST = Stakeholder.__table__
 TT = Tie.__table__
 ET = Engagement.__table__
 PT = EngagementParticipant.__table__
+AT = AuditEntry.__table__
 
 #: (phase, records done, records in all)
 Progress = Callable[[str, int, int], None]
@@ -88,9 +98,14 @@ def run(
     reader: Callable[[object, Known], Plan],
     dry_run: bool = False,
     progress: Progress | None = None,
+    source: str = "stakemap",
 ) -> ImportReport:
-    """Translate ``doc`` with ``reader`` and upsert it into the partnership; all or nothing."""
+    """Translate ``doc`` with ``reader`` and upsert it into the partnership; all or nothing.
+
+    ``source`` names the format in the audit trail.
+    """
     job = _Job(session, partnership_id, progress)
+    job.source = source
     job.lock()
     with gc_paused():
         job.load_stakeholders()
@@ -115,6 +130,7 @@ class _Job:
         self.report = ImportReport()
         self.done = 0
         self.total = 0
+        self.source = "stakemap"
 
     # -- reading --------------------------------------------------------------------------
 
@@ -387,7 +403,7 @@ class _Job:
 
     def check_ties(self) -> None:
         self.new_ties: list[dict] = []
-        self.changed_ties: list[dict] = []
+        self.changed_ties: list[tuple[dict, Any]] = []
         if not self.plan.ties:
             return
         cols = ("id", "source_id", "target_id", "external_id", *TIE_VALUES)
@@ -471,12 +487,12 @@ class _Job:
         v.update(t.values)
         if self._valid_period(t, v):
             v.update(id=row.id, source_id=s, target_id=d)
-            self.changed_ties.append(v)
+            self.changed_ties.append((v, row))
             self.report.count("ties", "updated")
 
     def check_engagements(self) -> None:
         self.new_engagements: list[tuple[dict, list[int]]] = []
-        self.changed_engagements: list[tuple[dict, list[int] | None]] = []
+        self.changed_engagements: list[tuple[dict, list[int] | None, Any]] = []
         if not self.plan.engagements:
             return
         cols = ("id", "external_id", *ENGAGEMENT_VALUES)
@@ -570,7 +586,7 @@ class _Job:
         v = dict(zip(ENGAGEMENT_VALUES, row[2:], strict=True))
         v.update(e.values)
         v["id"] = row.id
-        self.changed_engagements.append((v, new_parts))
+        self.changed_engagements.append((v, new_parts, row))
         self.report.count("engagements", "updated")
 
     # -- writing --------------------------------------------------------------------------
@@ -579,14 +595,21 @@ class _Job:
         session, now = self.session, utcnow()
         stamps = {"created_at": now, "updated_at": now}
         ids: dict[int, int] = {}
+        trail: list[tuple[str, int, str, list[str]]] = []  # entity, id, action, fields
 
         def real(key: int | None) -> int | None:
             return key if key is None or key > 0 else ids.get(key)
 
+        def given(values: dict) -> list[str]:
+            return sorted(f for f, v in values.items() if v is not None and v != "" and v != [])
+
         if self.report.hub_changed:
+            hub = self.rows[self.hub_id]
             session.execute(
                 update(ST).where(ST.c.id == self.hub_id).values(**self.hub_values, updated_at=now)
             )
+            changed = [f for f, v in self.hub_values.items() if getattr(hub, f) != v]
+            trail.append(("stakeholder", self.hub_id, "update", sorted(changed)))
         if self.new_stakeholders:
             new_ids = _reserve_ids(session, ST, len(self.new_stakeholders))
             ids.update(
@@ -605,6 +628,10 @@ class _Job:
                      org if org is None or org > 0 else None,
                      owner if owner is None or owner > 0 else None)
                 )  # fmt: skip
+                v.update(
+                    kind=r.kind, external_id=r.external_id, organisation_id=org, owner_id=owner
+                )
+                trail.append(("stakeholder", ids[key], "create", given(v)))
             _insert(session, ST, cols, rows, stamps)
             later = [
                 (real(self.org[key]), real(self.owner[key]), ids[key])
@@ -616,39 +643,48 @@ class _Job:
             cols = ("kind", *STAKEHOLDER_VALUES, "organisation_id", "owner_id")
             rows = []
             for key, r in self.changed_stakeholders:
-                v = {f: getattr(self.rows[key], f) for f in STAKEHOLDER_VALUES}
+                row = self.rows[key]
+                v = {f: getattr(row, f) for f in STAKEHOLDER_VALUES}
                 v.update(r.values)
-                rows.append(
-                    (r.kind, *(v[f] for f in STAKEHOLDER_VALUES),
-                     real(self.org[key]), real(self.owner[key]), key)
-                )  # fmt: skip
+                v.update(
+                    kind=r.kind, organisation_id=real(self.org[key]), owner_id=real(self.owner[key])
+                )
+                rows.append((*(v[f] for f in cols), key))
+                trail.append(("stakeholder", key, "update",
+                              sorted(f for f in cols if getattr(row, f) != v[f])))  # fmt: skip
             _update(session, ST, cols, rows, {"updated_at": now})
         self.step("writing", len(self.plan.stakeholders))
 
         if self.new_ties:
-            cols = ("partnership_id", "source_id", "target_id", "external_id", *TIE_VALUES)
-            rows = [
-                (self.pid, real(v["source_id"]), real(v["target_id"]), v["external_id"],
-                 *(v[f] for f in TIE_VALUES))
-                for v in self.new_ties
-            ]  # fmt: skip
+            tie_ids = _reserve_ids(session, TT, len(self.new_ties))
+            cols = ("id", "partnership_id", "source_id", "target_id", "external_id", *TIE_VALUES)
+            rows = []
+            for tid, v in zip(tie_ids, self.new_ties, strict=True):
+                v.update(source_id=real(v["source_id"]), target_id=real(v["target_id"]))
+                rows.append(
+                    (tid, self.pid, v["source_id"], v["target_id"], v["external_id"],
+                     *(v[f] for f in TIE_VALUES))
+                )  # fmt: skip
+                trail.append(("tie", tid, "create", given(v)))
             _insert(session, TT, cols, rows, stamps)
         if self.changed_ties:
             cols = ("source_id", "target_id", *TIE_VALUES)
-            rows = [
-                (real(v["source_id"]), real(v["target_id"]), *(v[f] for f in TIE_VALUES), v["id"])
-                for v in self.changed_ties
-            ]
+            rows = []
+            for v, row in self.changed_ties:
+                v.update(source_id=real(v["source_id"]), target_id=real(v["target_id"]))
+                rows.append((*(v[f] for f in cols), v["id"]))
+                trail.append(("tie", v["id"], "update",
+                              sorted(f for f in cols if getattr(row, f) != v[f])))  # fmt: skip
             _update(session, TT, cols, rows, {"updated_at": now})
         self.step("writing", len(self.plan.ties))
 
         if self.new_engagements:
             new_ids = _reserve_ids(session, ET, len(self.new_engagements))
             cols = ("id", "partnership_id", "external_id", *ENGAGEMENT_VALUES)
-            rows = [
-                (eid, self.pid, v["external_id"], *(v[f] for f in ENGAGEMENT_VALUES))
-                for eid, (v, _) in zip(new_ids, self.new_engagements, strict=True)
-            ]
+            rows = []
+            for eid, (v, _) in zip(new_ids, self.new_engagements, strict=True):
+                rows.append((eid, self.pid, v["external_id"], *(v[f] for f in ENGAGEMENT_VALUES)))
+                trail.append(("engagement", eid, "create", [*given(v), "participant_ids"]))
             _insert(session, ET, cols, rows, stamps)
             links = [
                 (eid, real(p))
@@ -657,18 +693,47 @@ class _Job:
             ]
             _insert(session, PT, ("engagement_id", "stakeholder_id"), links)
         if self.changed_engagements:
-            rows = [
-                (*(v[f] for f in ENGAGEMENT_VALUES), v["id"]) for v, _ in self.changed_engagements
-            ]
+            rows = []
+            for v, pids, row in self.changed_engagements:
+                rows.append((*(v[f] for f in ENGAGEMENT_VALUES), v["id"]))
+                fields = [f for f in ENGAGEMENT_VALUES if getattr(row, f) != v[f]]
+                if pids is not None:
+                    fields.append("participant_ids")
+                trail.append(("engagement", v["id"], "update", sorted(fields)))
             _update(session, ET, ENGAGEMENT_VALUES, rows, {"updated_at": now})
-            moved = [(v["id"], pids) for v, pids in self.changed_engagements if pids is not None]
+            moved = [(v["id"], pids) for v, pids, _ in self.changed_engagements if pids is not None]
             for chunk in _chunks(moved, _CHUNK):
                 session.execute(
                     sql_delete(PT).where(PT.c.engagement_id.in_([eid for eid, _ in chunk]))
                 )
             links = [(eid, real(p)) for eid, pids in moved for p in pids]
             _insert(session, PT, ("engagement_id", "stakeholder_id"), links)
+        self._audit(trail, now)
         self.step("writing", len(self.plan.engagements))
+
+    def _audit(self, trail: list[tuple[str, int, str, list[str]]], now) -> None:
+        """One audit entry per record written, and one for the import as a whole."""
+        actor = audit.actor_of(self.session)
+        head = (now, self.pid, actor["actor_user_id"], actor["actor"], actor["token_id"])
+        detail = f"import ({self.source})"
+        rows = [
+            (*head, entity, eid, action, fields, detail) for entity, eid, action, fields in trail
+        ]
+        cols = ("at", "partnership_id", "actor_user_id", "actor", "token_id", "entity",
+                "entity_id", "action", "fields", "detail")  # fmt: skip
+        _insert(self.session, AT, cols, rows)
+        counts = "; ".join(
+            f"{outcome} " + ", ".join(f"{k}={n}" for k, n in getattr(self.report, outcome).items())
+            for outcome in ("created", "updated", "unchanged")
+        )
+        audit.record(
+            self.session,
+            partnership_id=self.pid,
+            entity="partnership",
+            entity_id=self.pid,
+            action="import",
+            detail=f"{self.source}: {counts}"[:2000],
+        )
 
 
 class _Fields:

@@ -93,6 +93,11 @@ class _HubSpot(Source):
                 "dict_type",
             )
             return
+        if not any(key in OBJECTS for key in doc):
+            self.problem(
+                ("body",), f"not HubSpot object pages: none of {', '.join(OBJECTS)}", "missing"
+            )
+            return
         for key, value in doc.items():
             if key not in OBJECTS:
                 self.warn(("body", key), f"{key!r} is not imported: Stakemap reads {OBJECTS}")

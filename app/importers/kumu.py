@@ -73,6 +73,9 @@ class _Kumu(Source):
         if not isinstance(doc, dict):
             self.problem(("body",), "expected a blueprint {elements, connections}", "dict_type")
             return self.plan
+        if "elements" not in doc and "connections" not in doc:
+            self.problem(("body",), "not a Kumu blueprint: no elements or connections", "missing")
+            return self.plan
         elements = doc.get("elements", [])
         connections = doc.get("connections", [])
         for key, items in (("elements", elements), ("connections", connections)):

@@ -177,6 +177,9 @@ def _validated(plan: Plan, name: str, items: list) -> list[tuple[int, Any]]:
 def read(doc: object, known: Known, *, shift_days: int = 0) -> Plan:
     """Translate a native document into a plan (records, problems)."""
     plan = Plan()
+    if not isinstance(doc, dict):
+        plan.problem(("body",), "expected a stakemap/v1 document (a JSON object)", "dict_type")
+        return plan
     try:
         env = _Envelope.model_validate(doc)
     except ValidationError as exc:

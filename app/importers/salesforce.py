@@ -128,6 +128,8 @@ class _Salesforce(Source):
         if "records" in doc:
             self.result(doc, ("body",), None, 0)
             return
+        if not doc:
+            self.problem(("body",), "no query results", "missing")
         for key, value in doc.items():
             if isinstance(value, list):
                 for i, page in enumerate(value):

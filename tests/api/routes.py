@@ -17,6 +17,8 @@ except ImportError:  # older FastAPI flattens them into app.routes
 
 PUBLIC = {("GET", "/api/v1/health")}
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# POST routes that compute an answer and change nothing: reads, for access purposes.
+READS_BY_POST = {("POST", "/api/v1/partnerships/{pid}/analysis/what-if")}
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,8 @@ class Route:
 
     @property
     def writes(self) -> bool:
-        return self.method in WRITES
+        """True when the route may change something."""
+        return self.method in WRITES and (self.method, self.path) not in READS_BY_POST
 
     def url(self, ids: dict) -> str:
         """The path with its parameters filled from ``ids``, without the /api/v1 prefix."""

@@ -45,8 +45,9 @@ def test_stakeholder_read_update_delete(api):
     upd = api.ok(
         "PATCH",
         f"/partnerships/{pid}/stakeholders/{sid}",
-        json={"engagement": "neutral", "desired_engagement": "leading", "owner_id": t["coordinator"],
-              "tags": ["board", "asc"], "role": "Director of Adult Social Services"},
+        json={"engagement": "neutral", "desired_engagement": "leading",
+              "owner_id": t["coordinator"], "tags": ["board", "asc"],
+              "role": "Director of Adult Social Services"},
     )  # fmt: skip
     assert upd["engagement"] == "neutral"
     assert upd["owner_id"] == t["coordinator"]

@@ -37,6 +37,11 @@ from app.services import ties as tie_service
 from app.services import users, websessions
 from app.settings import Settings
 
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture then skips or fails, as _require_browser says
+    expect = None
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless=new",

@@ -11,7 +11,7 @@ from app.db import session_scope
 from app.main import create_app
 from app.services import users
 from web.assets import vis_file
-from web.auth import LINK_FAILED, SIGN_IN_FAILED
+from web.auth import LINK_FAILED, SIGN_IN_FAILED, safe_next
 from web.render import STATIC_DIR, TEMPLATE_DIR
 
 ORIGIN = {"Origin": "http://testserver"}
@@ -33,7 +33,9 @@ def site(db_engine, settings):
 
 
 def _sign_in(site) -> None:
-    r = site.post("/login", data={"email": "cora@example.org", "password": PASSWORD}, headers=ORIGIN)
+    r = site.post(
+        "/login", data={"email": "cora@example.org", "password": PASSWORD}, headers=ORIGIN
+    )
     assert r.status_code == 303
 
 
@@ -79,11 +81,18 @@ def test_password_sign_in_and_one_message_for_every_failure(site):
     assert site.get("/api/v1/partnerships").json() == {"data": [], "count": 0}
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil", "x"])
-def test_next_never_leaves_the_site(site, target):
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example/", "/\\evil", "x", "/a\nb", "", None]
+)
+def test_next_never_leaves_the_site(target):
+    assert safe_next(target) == "/"
+    assert safe_next("/partnerships/3?focus=4") == "/partnerships/3?focus=4"
+
+
+def test_sign_in_ignores_a_foreign_next(site):
     r = site.post(
         "/login",
-        params={"next": target},
+        params={"next": "//evil.example/x"},
         data={"email": "cora@example.org", "password": PASSWORD},
         headers=ORIGIN,
     )
@@ -159,7 +168,9 @@ def test_pages_of_a_partnership_and_of_someone_elses(site, db_engine):
         stranger = users.create_user(session=s, email="stranger@example.org")
         _, token = users.create_token(session=s, user=stranger)
     theirs = site.post(
-        "/api/v1/partnerships", json={"name": "Theirs"}, headers={"Authorization": f"Bearer {token}"}
+        "/api/v1/partnerships",
+        json={"name": "Theirs"},
+        headers={"Authorization": f"Bearer {token}"},
     ).json()
     assert other.status_code == 201
     r = site.get(f"/partnerships/{theirs['id']}/report")

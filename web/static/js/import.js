@@ -78,7 +78,15 @@ function warnings(list) {
     "details",
     { open: list.length <= 10 },
     el("summary", {}, `${list.length} warning${list.length === 1 ? "" : "s"}`),
-    el("ul", { class: "errors-list" }, list.slice(0, 200).map((w) => el("li", {}, typeof w === "string" ? w : w.msg || JSON.stringify(w)))),
+    el(
+      "ul",
+      { class: "errors-list" },
+      list.slice(0, 200).map((w) => {
+        if (typeof w === "string") return el("li", {}, w);
+        const loc = (w.loc || []).join(" › ");
+        return el("li", {}, loc ? el("code", {}, loc) : null, loc ? ": " : null, w.msg || JSON.stringify(w));
+      }),
+    ),
   );
 }
 
@@ -118,7 +126,8 @@ async function run(dryRun) {
       status(statusLine, "The partnership changed since you checked the file (someone edited it). Check the file again before importing.", "warn");
       return;
     }
-    const result = await api(`/partnerships/${page.pid}/import?format=${encodeURIComponent(format.value)}&dry_run=${dryRun}`, {
+    const query = format.value ? `format=${encodeURIComponent(format.value)}&` : "";
+    const result = await api(`/partnerships/${page.pid}/import?${query}dry_run=${dryRun}`, {
       method: "POST",
       raw: text,
     });

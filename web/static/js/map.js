@@ -189,6 +189,7 @@ function draw() {
   });
   const edges = state.view.edges.map(edgeItem);
   const physics = !rings && !allPlaced(nodes);
+  state.pathStyled = null;
   state.nodes = new vis.DataSet(nodes);
   state.edges = new vis.DataSet(edges);
   container.dataset.state = "loading";
@@ -212,7 +213,7 @@ function draw() {
         damping: 0.35,
         avoidOverlap: 0.5,
       },
-      stabilization: { enabled: true, iterations: 250, updateInterval: 50, fit: true },
+      stabilization: { enabled: true, iterations: 150, updateInterval: 50, fit: true },
       minVelocity: 1.5,
     },
     interaction: {
@@ -242,7 +243,9 @@ function draw() {
     container.dataset.state = "ready";
     container.dataset.nodes = String(state.items.length);
     container.dataset.view = state.view.kind;
-    applyFilters();
+    container.dataset.visibleEdges = String(state.view.edges.length);
+    if (state.filters.tieKinds.size) applyTieFilter();
+    else applyFilters();
     if (state.selected !== null && state.nodes.get(state.selected)) {
       network.selectNodes([state.selected]);
       if (state.path) highlightPath(state.path);
@@ -272,17 +275,19 @@ function allPlaced(nodes) {
 function drawRings(ctx) {
   if (!state.rings) return;
   ctx.save();
-  ctx.strokeStyle = "rgba(0, 0, 0, 0.12)";
-  ctx.fillStyle = "rgba(0, 0, 0, 0.55)";
-  ctx.lineWidth = 2;
-  ctx.font = "bold 22px system-ui, sans-serif";
+  // Keep the ring labels readable at any zoom: size them in screen pixels.
+  const scale = state.network ? state.network.getScale() : 1;
+  ctx.strokeStyle = "rgba(0, 0, 0, 0.14)";
+  ctx.fillStyle = "rgba(0, 0, 0, 0.6)";
+  ctx.lineWidth = 1.5 / scale;
+  ctx.font = `600 ${Math.round(12 / scale)}px system-ui, sans-serif`;
   ctx.textAlign = "center";
   for (const ring of state.rings) {
     ctx.beginPath();
     ctx.arc(0, 0, ring.r, 0, 2 * Math.PI);
     ctx.stroke();
     const text = ring.key === "unreached" ? "not reached" : ring.key === 0 ? "core" : `tier ${ring.key}`;
-    ctx.fillText(text, 0, -ring.r - 10);
+    ctx.fillText(text, 0, -ring.r - 6 / scale);
   }
   ctx.restore();
 }
@@ -469,6 +474,7 @@ async function applyTieFilter() {
     }
     state.edges.update(changes);
   }
+  container.dataset.visibleEdges = String(state.edges.get({ filter: (e) => !e.hidden }).length);
   applyFilters();
 }
 
@@ -690,9 +696,14 @@ async function reload(selectId) {
   state.analysis.community = null;
   state.analysis.metrics = {};
   fillOrganisations();
-  if (selectId !== undefined && selectId !== null && !state.model.nodes.has(selectId)) selectId = null;
+  if (selectId === undefined) selectId = state.selected;
+  if (selectId !== null && !state.model.nodes.has(selectId)) selectId = null;
   if (state.viewKind === "ego" && !state.model.nodes.has(state.egoCentre)) state.viewKind = "full";
-  state.selected = selectId ?? (state.model.nodes.has(state.selected) ? state.selected : null);
+  state.selected = selectId;
+  if (selectId === null) {
+    state.path = null;
+    container.dataset.selected = "";
+  }
   if (state.model.nodes.size <= 1 && state.viewKind !== "full") state.viewKind = "full";
   draw();
   if (state.selected !== null) selectNode(state.selected, { focus: false });

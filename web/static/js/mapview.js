@@ -199,7 +199,7 @@ export function edgeItem(e) {
 
 // -- the tier-rings layout ------------------------------------------------------------------------
 
-export const RING_STEP = 260;
+export const RING_STEP = 200;
 
 /**
  * Positions on concentric rings: the hub at the centre, the core around it, then one ring per
@@ -230,8 +230,8 @@ export function ringLayout(model, items) {
         p.node.name.localeCompare(q.node.name),
     );
     const wanted = key === 0 ? 140 : last + RING_STEP;
-    const needed = (ring.length * 34) / (2 * Math.PI);
-    const r = Math.max(wanted, needed, last + 120);
+    const needed = (ring.length * 30) / (2 * Math.PI);
+    const r = Math.max(wanted, needed, last + 100);
     ring.forEach((item, i) => {
       const angle = (2 * Math.PI * i) / ring.length - Math.PI / 2;
       positions.set(item.node.id, { x: r * Math.cos(angle), y: r * Math.sin(angle) });
