@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Header, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.auth import Principal
 from app.db import open_session
 from app.enums import Role
-from app.errors import Unauthorized
+from app.errors import PreconditionFailed, Unauthorized
 from app.schemas import MAX_ID
 from app.services import partnerships as partnership_service
 from app.services import users as user_service
@@ -117,3 +117,38 @@ Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="Rows to skip.")]
 def item_id(name: str, what: str):
     """A path parameter for an item's id, bounded to 64 bits."""
     return Annotated[int, Path(alias=name, ge=1, le=MAX_ID, description=f"The {what}'s id.")]
+
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="The ETag you read; the change is refused with 412 if the record moved on.",
+    ),
+]
+
+
+def etag(obj) -> str:
+    """A record's entity tag: a partnership's revision, an item's last change."""
+    if isinstance(obj, Partnership):
+        return f'"p{obj.id}-r{obj.revision}"'
+    prefix = type(obj).__name__[0].lower()
+    stamp = int(obj.updated_at.timestamp() * 1_000_000)
+    return f'"{prefix}{obj.id}-{stamp}"'
+
+
+def _strip_weak(tag: str) -> str:
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def check_if_match(if_match: str | None, obj) -> None:
+    """Raise PreconditionFailed unless If-Match is absent, "*", or names the current ETag."""
+    if if_match is None:
+        return
+    tags = {_strip_weak(t.strip()) for t in if_match.split(",") if t.strip()}
+    if "*" in tags:
+        return
+    if _strip_weak(etag(obj)) not in tags:
+        raise PreconditionFailed(
+            "This record was changed by someone else since you read it; reload and try again."
+        )

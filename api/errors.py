@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from app.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from app.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed, Unauthorized
 
 log = logging.getLogger("stakemap")
 
@@ -66,6 +66,10 @@ def install(app: FastAPI) -> None:
     async def _forbidden(_: Request, exc: Forbidden):
         return JSONResponse({"detail": str(exc)}, status_code=403)
 
+    @app.exception_handler(PreconditionFailed)
+    async def _precondition(_: Request, exc: PreconditionFailed):
+        return JSONResponse({"detail": str(exc)}, status_code=412)
+
     @app.exception_handler(Invalid)
     async def _invalid(_: Request, exc: Invalid):
         status = 409 if isinstance(exc, Conflict) else 422
@@ -92,3 +96,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RecursionError)
     async def _too_deep(_: Request, exc: RecursionError):
         return JSONResponse({"detail": "The JSON body is nested too deeply."}, status_code=400)
+
+
+CHANGE = {**WRITE, 412: _doc(Message, "If-Match named an ETag that is no longer current.")}

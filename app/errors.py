@@ -49,3 +49,7 @@ class Invalid(StakemapError):
 
 class Conflict(Invalid):
     """The request clashes with what is stored, e.g. a duplicate external_id (HTTP 409)."""
+
+
+class PreconditionFailed(StakemapError):
+    """The If-Match precondition does not hold: someone changed the record meanwhile (412)."""

@@ -7,8 +7,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import CanEdit, CanRead, Limit, Offset, SessionDep, item_id
-from api.errors import READ, WRITE
+from api.deps import (
+    CanEdit,
+    CanRead,
+    IfMatch,
+    Limit,
+    Offset,
+    SessionDep,
+    check_if_match,
+    etag,
+    item_id,
+)
+from api.errors import CHANGE, READ, WRITE
 from app.enums import Channel
 from app.schemas import MAX_ID, EngagementCreate, EngagementPublic, EngagementUpdate, Page
 from app.services import engagements as service
@@ -57,22 +67,36 @@ def create_engagement(data: EngagementCreate, loaded: CanEdit, session: SessionD
 
 
 @router.get("/{eid}", response_model=EngagementPublic, responses=READ)
-def get_engagement(eid: EngagementId, loaded: CanRead, session: SessionDep):
+def get_engagement(eid: EngagementId, loaded: CanRead, session: SessionDep, response: Response):
+    """One engagement (with its ETag for If-Match)."""
     e = service.get(session=session, partnership_id=loaded.id, engagement_id=eid)
+    response.headers["ETag"] = etag(e)
     return _public(session, [e])[0]
 
 
-@router.patch("/{eid}", response_model=EngagementPublic, responses=WRITE)
+@router.patch("/{eid}", response_model=EngagementPublic, responses=CHANGE)
 def update_engagement(
-    eid: EngagementId, data: EngagementUpdate, loaded: CanEdit, session: SessionDep
+    eid: EngagementId,
+    data: EngagementUpdate,
+    loaded: CanEdit,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
 ):
+    """Change some fields; a new participant list replaces the old one."""
     e = service.get(session=session, partnership_id=loaded.id, engagement_id=eid)
+    check_if_match(if_match, e)
     e = service.update(session=session, engagement=e, data=data)
+    response.headers["ETag"] = etag(e)
     return _public(session, [e])[0]
 
 
-@router.delete("/{eid}", status_code=204, responses=READ)
-def delete_engagement(eid: EngagementId, loaded: CanEdit, session: SessionDep):
+@router.delete("/{eid}", status_code=204, responses=CHANGE)
+def delete_engagement(
+    eid: EngagementId, loaded: CanEdit, session: SessionDep, if_match: IfMatch = None
+):
+    """Delete an engagement."""
     e = service.get(session=session, partnership_id=loaded.id, engagement_id=eid)
+    check_if_match(if_match, e)
     service.delete(session=session, engagement=e)
     return Response(status_code=204)

@@ -6,8 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import CanEdit, CanRead, Limit, Offset, SessionDep, item_id
-from api.errors import READ, WRITE
+from api.deps import (
+    CanEdit,
+    CanRead,
+    IfMatch,
+    Limit,
+    Offset,
+    SessionDep,
+    check_if_match,
+    etag,
+    item_id,
+)
+from api.errors import CHANGE, READ, WRITE
 from app.enums import Kind, Sector
 from app.schemas import MAX_ID, Page, StakeholderCreate, StakeholderPublic, StakeholderUpdate
 from app.services import stakeholders as service
@@ -60,24 +70,36 @@ def create_stakeholder(data: StakeholderCreate, loaded: CanEdit, session: Sessio
 
 
 @router.get("/{sid}", response_model=StakeholderPublic, responses=READ)
-def get_stakeholder(sid: StakeholderId, loaded: CanRead, session: SessionDep):
+def get_stakeholder(sid: StakeholderId, loaded: CanRead, session: SessionDep, response: Response):
+    """One stakeholder (with its ETag for If-Match)."""
     s = service.get(session=session, partnership_id=loaded.id, stakeholder_id=sid)
+    response.headers["ETag"] = etag(s)
     return _public(session, [s])[0]
 
 
-@router.patch("/{sid}", response_model=StakeholderPublic, responses=WRITE)
+@router.patch("/{sid}", response_model=StakeholderPublic, responses=CHANGE)
 def update_stakeholder(
-    sid: StakeholderId, data: StakeholderUpdate, loaded: CanEdit, session: SessionDep
+    sid: StakeholderId,
+    data: StakeholderUpdate,
+    loaded: CanEdit,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
 ):
     """Change some fields; a null clears an optional field."""
     s = service.get(session=session, partnership_id=loaded.id, stakeholder_id=sid)
+    check_if_match(if_match, s)
     s = service.update(session=session, stakeholder=s, data=data)
+    response.headers["ETag"] = etag(s)
     return _public(session, [s])[0]
 
 
-@router.delete("/{sid}", status_code=204, responses=WRITE)
-def delete_stakeholder(sid: StakeholderId, loaded: CanEdit, session: SessionDep):
+@router.delete("/{sid}", status_code=204, responses=CHANGE)
+def delete_stakeholder(
+    sid: StakeholderId, loaded: CanEdit, session: SessionDep, if_match: IfMatch = None
+):
     """Delete a stakeholder with its ties; engagements left with one participant go too."""
     s = service.get(session=session, partnership_id=loaded.id, stakeholder_id=sid)
+    check_if_match(if_match, s)
     service.delete(session=session, stakeholder=s)
     return Response(status_code=204)

@@ -6,8 +6,18 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import CanEdit, CanRead, Limit, Offset, SessionDep, item_id
-from api.errors import READ, WRITE
+from api.deps import (
+    CanEdit,
+    CanRead,
+    IfMatch,
+    Limit,
+    Offset,
+    SessionDep,
+    check_if_match,
+    etag,
+    item_id,
+)
+from api.errors import CHANGE, READ, WRITE
 from app.enums import TieKind
 from app.schemas import MAX_ID, Page, TieCreate, TiePublic, TieUpdate
 from app.services import ties as service
@@ -45,18 +55,34 @@ def create_tie(data: TieCreate, loaded: CanEdit, session: SessionDep):
 
 
 @router.get("/{tid}", response_model=TiePublic, responses=READ)
-def get_tie(tid: TieId, loaded: CanRead, session: SessionDep):
-    return service.get(session=session, partnership_id=loaded.id, tie_id=tid)
-
-
-@router.patch("/{tid}", response_model=TiePublic, responses=WRITE)
-def update_tie(tid: TieId, data: TieUpdate, loaded: CanEdit, session: SessionDep):
+def get_tie(tid: TieId, loaded: CanRead, session: SessionDep, response: Response):
+    """One tie (with its ETag for If-Match)."""
     t = service.get(session=session, partnership_id=loaded.id, tie_id=tid)
-    return service.update(session=session, tie=t, data=data)
+    response.headers["ETag"] = etag(t)
+    return t
 
 
-@router.delete("/{tid}", status_code=204, responses=READ)
-def delete_tie(tid: TieId, loaded: CanEdit, session: SessionDep):
+@router.patch("/{tid}", response_model=TiePublic, responses=CHANGE)
+def update_tie(
+    tid: TieId,
+    data: TieUpdate,
+    loaded: CanEdit,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+):
+    """Change some of a tie's fields."""
     t = service.get(session=session, partnership_id=loaded.id, tie_id=tid)
+    check_if_match(if_match, t)
+    t = service.update(session=session, tie=t, data=data)
+    response.headers["ETag"] = etag(t)
+    return t
+
+
+@router.delete("/{tid}", status_code=204, responses=CHANGE)
+def delete_tie(tid: TieId, loaded: CanEdit, session: SessionDep, if_match: IfMatch = None):
+    """Delete a tie."""
+    t = service.get(session=session, partnership_id=loaded.id, tie_id=tid)
+    check_if_match(if_match, t)
     service.delete(session=session, tie=t)
     return Response(status_code=204)

@@ -159,3 +159,45 @@ def test_delete_partnership_leaves_no_orphans(api):
                   "membership"):  # fmt: skip
         assert counts[table] == 0, table
     assert api.get(f"/partnerships/{pid}").status_code == 404
+
+
+def test_etags_and_if_match_stop_silent_overwrites(api):
+    t = tiny_partnership(api)
+    pid, sid = t["pid"], t["director"]
+    url = f"/partnerships/{pid}/stakeholders/{sid}"
+    first = api.get(url)
+    tag = first.headers["etag"]
+    # Coordinator A saves with the tag she read: accepted, and the tag moves on.
+    a = api.patch(url, json={"role": "Director"}, headers={"If-Match": tag})
+    assert a.status_code == 200
+    assert a.headers["etag"] != tag
+    # Coordinator B still holds the old tag: refused, and nothing changes.
+    before = api.revision(pid)
+    b = api.patch(url, json={"role": "Chief Executive"}, headers={"If-Match": tag})
+    assert b.status_code == 412
+    assert "changed by someone else" in b.json()["detail"]
+    assert api.ok("GET", url)["role"] == "Director"
+    assert api.revision(pid) == before
+    assert api.delete(url, headers={"If-Match": tag}).status_code == 412
+    assert api.delete(url, headers={"If-Match": a.headers["etag"]}).status_code == 204
+    # The partnership's tag is its revision.
+    p = api.get(f"/partnerships/{pid}")
+    assert p.headers["etag"] == f'"p{pid}-r{p.json()["revision"]}"'
+    stale = api.patch(f"/partnerships/{pid}", json={"name": "New"}, headers={"If-Match": '"p1-r0"'})
+    assert stale.status_code == 412
+    api.ok("PATCH", f"/partnerships/{pid}", json={"name": "New"}, headers={"If-Match": "*"})
+
+
+def test_tie_and_engagement_if_match(api):
+    t = tiny_partnership(api)
+    pid = t["pid"]
+    tie = api.tie(pid, t["director"], t["coordinator"])
+    e = api.engagement(pid, [t["director"], t["coordinator"]])
+    for url in (
+        f"/partnerships/{pid}/ties/{tie['id']}",
+        f"/partnerships/{pid}/engagements/{e['id']}",
+    ):
+        tag = api.get(url).headers["etag"]
+        body = {"notes": "x"} if "ties" in url else {"summary": "x"}
+        assert api.patch(url, json=body, headers={"If-Match": tag}).status_code == 200
+        assert api.patch(url, json=body, headers={"If-Match": tag}).status_code == 412
