@@ -329,7 +329,7 @@ def import_file(
     from app.tables import Partnership
 
     engine = _engine()
-    bar = tqdm(total=None, desc="reading", unit=" records", file=sys.stderr, leave=False)
+    bar = tqdm(total=None, desc="reading", unit=" records", file=sys.stderr)
 
     def progress(phase: str, done: int, total: int) -> None:
         bar.total = total

@@ -158,6 +158,19 @@ def measure(browser, base: str, cookie: str, pid: int) -> dict:
     page.goto(f"{base}/partnerships/{pid}", wait_until="commit")
     page.wait_for_selector("#map[data-state=ready]", timeout=120_000)
     opened = time.perf_counter() - started
+    fetch = page.evaluate(
+        "() => performance.getEntriesByType('resource')"
+        ".filter(e => e.name.endsWith('/graph')).map(e => e.responseEnd - e.startTime)[0] / 1000"
+    )
+    marks = page.evaluate(
+        "() => Object.fromEntries(performance.getEntriesByType('mark')"
+        ".map(m => [m.name, m.startTime / 1000]))"
+    )
+    nav = page.evaluate(
+        "() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return [n.responseEnd / 1000, n.domContentLoadedEventEnd / 1000]; }"
+    )
+    print(f"#   html {nav[0]:.2f} dom {nav[1]:.2f} marks {marks}", flush=True)
     nodes = int(page.get_attribute("#map", "data-nodes"))
     view = page.get_attribute("#map", "data-view")
     t = time.perf_counter()
@@ -176,7 +189,14 @@ def measure(browser, base: str, cookie: str, pid: int) -> dict:
     context.close()
     if errors:
         raise RuntimeError(f"console errors: {errors}")
-    return {"open": opened, "everyone": everyone, "gaps": gaps, "nodes": nodes, "view": view}
+    return {
+        "open": opened,
+        "graph": fetch,
+        "everyone": everyone,
+        "gaps": gaps,
+        "nodes": nodes,
+        "view": view,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -190,7 +210,7 @@ def main(argv: list[str] | None = None) -> None:
         base, cookie, pids, server = serve(Path(tmp), args.sizes)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            print("size  run  view           open_s  everyone_s  gaps_s", flush=True)
+            print("size  run  view           open_s  graph_s  everyone_s  gaps_s", flush=True)
             results = {}
             for n in args.sizes:
                 runs = []
@@ -198,12 +218,13 @@ def main(argv: list[str] | None = None) -> None:
                     r = measure(browser, base, cookie, pids[n])
                     runs.append(r)
                     print(
-                        f"{n:>5} {i + 1:>4}  {r['view']:<13} {r['open']:>7.2f} "
+                        f"{n:>5} {i + 1:>4}  {r['view']:<13} {r['open']:>7.2f} {r['graph']:>8.2f} "
                         f"{r['everyone']:>11.2f} {r['gaps']:>7.2f}",
                         flush=True,
                     )
                 results[n] = {
-                    k: statistics.median(r[k] for r in runs) for k in ("open", "everyone", "gaps")
+                    k: round(statistics.median(r[k] for r in runs), 2)
+                    for k in ("open", "graph", "everyone", "gaps")
                 }
             browser.close()
         server.should_exit = True

@@ -30,7 +30,7 @@ PAGES = (
     ("gaps", "Gaps", "/analysis/gaps"),
     ("grid", "Grid", "/graph"),
     ("reach", "Reach", "/analysis/reach"),
-    ("import", "Import", "/stakeholders"),
+    ("import", "Import", "/export?format=stakemap"),
     ("report", "Report", "/analysis/summary"),
 )
 _TWIN = {slug: twin for slug, _, twin in PAGES}

@@ -15,6 +15,7 @@ engagement with the same date, channel, participants and summary; otherwise it i
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict, deque
 from collections.abc import Callable
 from itertools import groupby
@@ -595,13 +596,10 @@ class _Job:
         session, now = self.session, utcnow()
         stamps = {"created_at": now, "updated_at": now}
         ids: dict[int, int] = {}
-        trail: list[tuple[str, int, str, list[str]]] = []  # entity, id, action, fields
+        trail = _Trail()
 
         def real(key: int | None) -> int | None:
             return key if key is None or key > 0 else ids.get(key)
-
-        def given(values: dict) -> list[str]:
-            return sorted(f for f, v in values.items() if v is not None and v != "" and v != [])
 
         if self.report.hub_changed:
             hub = self.rows[self.hub_id]
@@ -609,7 +607,7 @@ class _Job:
                 update(ST).where(ST.c.id == self.hub_id).values(**self.hub_values, updated_at=now)
             )
             changed = [f for f, v in self.hub_values.items() if getattr(hub, f) != v]
-            trail.append(("stakeholder", self.hub_id, "update", sorted(changed)))
+            trail.add("stakeholder", self.hub_id, "update", changed)
         if self.new_stakeholders:
             new_ids = _reserve_ids(session, ST, len(self.new_stakeholders))
             ids.update(
@@ -628,10 +626,9 @@ class _Job:
                      org if org is None or org > 0 else None,
                      owner if owner is None or owner > 0 else None)
                 )  # fmt: skip
-                v.update(
-                    kind=r.kind, external_id=r.external_id, organisation_id=org, owner_id=owner
-                )
-                trail.append(("stakeholder", ids[key], "create", given(v)))
+                refs = {"external_id": r.external_id, "organisation_id": org, "owner_id": owner}
+                names = (*r.values, "kind", *(n for n, x in refs.items() if x is not None))
+                trail.add("stakeholder", ids[key], "create", names)
             _insert(session, ST, cols, rows, stamps)
             later = [
                 (real(self.org[key]), real(self.owner[key]), ids[key])
@@ -650,8 +647,9 @@ class _Job:
                     kind=r.kind, organisation_id=real(self.org[key]), owner_id=real(self.owner[key])
                 )
                 rows.append((*(v[f] for f in cols), key))
-                trail.append(("stakeholder", key, "update",
-                              sorted(f for f in cols if getattr(row, f) != v[f])))  # fmt: skip
+                trail.add(
+                    "stakeholder", key, "update", [f for f in cols if getattr(row, f) != v[f]]
+                )
             _update(session, ST, cols, rows, {"updated_at": now})
         self.step("writing", len(self.plan.stakeholders))
 
@@ -665,7 +663,10 @@ class _Job:
                     (tid, self.pid, v["source_id"], v["target_id"], v["external_id"],
                      *(v[f] for f in TIE_VALUES))
                 )  # fmt: skip
-                trail.append(("tie", tid, "create", given(v)))
+                names = (*TIE_VALUES, "source_id", "target_id")
+                trail.add(
+                    "tie", tid, "create", (*names, "external_id") if v["external_id"] else names
+                )
             _insert(session, TT, cols, rows, stamps)
         if self.changed_ties:
             cols = ("source_id", "target_id", *TIE_VALUES)
@@ -673,8 +674,7 @@ class _Job:
             for v, row in self.changed_ties:
                 v.update(source_id=real(v["source_id"]), target_id=real(v["target_id"]))
                 rows.append((*(v[f] for f in cols), v["id"]))
-                trail.append(("tie", v["id"], "update",
-                              sorted(f for f in cols if getattr(row, f) != v[f])))  # fmt: skip
+                trail.add("tie", v["id"], "update", [f for f in cols if getattr(row, f) != v[f]])
             _update(session, TT, cols, rows, {"updated_at": now})
         self.step("writing", len(self.plan.ties))
 
@@ -684,7 +684,13 @@ class _Job:
             rows = []
             for eid, (v, _) in zip(new_ids, self.new_engagements, strict=True):
                 rows.append((eid, self.pid, v["external_id"], *(v[f] for f in ENGAGEMENT_VALUES)))
-                trail.append(("engagement", eid, "create", [*given(v), "participant_ids"]))
+                names = (*ENGAGEMENT_VALUES, "participant_ids")
+                trail.add(
+                    "engagement",
+                    eid,
+                    "create",
+                    (*names, "external_id") if v["external_id"] else names,
+                )
             _insert(session, ET, cols, rows, stamps)
             links = [
                 (eid, real(p))
@@ -699,7 +705,7 @@ class _Job:
                 fields = [f for f in ENGAGEMENT_VALUES if getattr(row, f) != v[f]]
                 if pids is not None:
                     fields.append("participant_ids")
-                trail.append(("engagement", v["id"], "update", sorted(fields)))
+                trail.add("engagement", v["id"], "update", fields)
             _update(session, ET, ENGAGEMENT_VALUES, rows, {"updated_at": now})
             moved = [(v["id"], pids) for v, pids, _ in self.changed_engagements if pids is not None]
             for chunk in _chunks(moved, _CHUNK):
@@ -711,17 +717,12 @@ class _Job:
         self._audit(trail, now)
         self.step("writing", len(self.plan.engagements))
 
-    def _audit(self, trail: list[tuple[str, int, str, list[str]]], now) -> None:
+    def _audit(self, trail: _Trail, now) -> None:
         """One audit entry per record written, and one for the import as a whole."""
-        actor = audit.actor_of(self.session)
-        head = (now, self.pid, actor["actor_user_id"], actor["actor"], actor["token_id"])
-        detail = f"import ({self.source})"
-        rows = [
-            (*head, entity, eid, action, fields, detail) for entity, eid, action, fields in trail
-        ]
-        cols = ("at", "partnership_id", "actor_user_id", "actor", "token_id", "entity",
-                "entity_id", "action", "fields", "detail")  # fmt: skip
-        _insert(self.session, AT, cols, rows)
+        consts = {"at": now, "partnership_id": self.pid, **audit.actor_of(self.session),
+                  "detail": f"import ({self.source})"}  # fmt: skip
+        cols = ("entity", "entity_id", "action", "fields")
+        _insert(self.session, AT, cols, trail.rows, consts, raw=("fields",))
         counts = "; ".join(
             f"{outcome} " + ", ".join(f"{k}={n}" for k, n in getattr(self.report, outcome).items())
             for outcome in ("created", "updated", "unchanged")
@@ -734,6 +735,21 @@ class _Job:
             action="import",
             detail=f"{self.source}: {counts}"[:2000],
         )
+
+
+class _Trail:
+    """Audit entries to write: (entity, id, action, the names of the fields set, as JSON)."""
+
+    def __init__(self):
+        self.rows: list[tuple[str, int, str, str]] = []
+        self._json: dict[tuple[str, ...], str] = {}
+
+    def add(self, entity: str, eid: int, action: str, fields) -> None:
+        names = tuple(sorted(set(fields)))
+        text = self._json.get(names)
+        if text is None:
+            text = self._json[names] = json.dumps(list(names))
+        self.rows.append((entity, eid, action, text))
 
 
 class _Fields:
@@ -762,10 +778,19 @@ def _chunks(items: list, size: int):
         yield items[i : i + size]
 
 
-def _processed(session: Session, table, columns, rows: list[tuple], consts: dict | None):
-    """Rows with the columns' bind processors applied (dates and JSON on SQLite), constants last."""
+def _processed(
+    session: Session, table, columns, rows: list[tuple], consts: dict | None, raw=()
+) -> list[tuple]:
+    """Rows with the columns' bind processors applied (dates and JSON on SQLite), constants last.
+
+    Columns named in ``raw`` already hold what the driver takes (JSON text, say).
+    """
     dialect = session.get_bind().dialect
-    procs = [(i, table.c[c].type._cached_bind_processor(dialect)) for i, c in enumerate(columns)]
+    procs = [
+        (i, table.c[c].type._cached_bind_processor(dialect))
+        for i, c in enumerate(columns)
+        if c not in raw
+    ]
     procs = [(i, p) for i, p in procs if p is not None]
     tail = ()
     if consts:
@@ -790,7 +815,9 @@ def _mark(session: Session) -> str:
     return "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
 
 
-def _insert(session: Session, table, columns, rows: list[tuple], consts: dict | None = None):
+def _insert(
+    session: Session, table, columns, rows: list[tuple], consts: dict | None = None, raw=()
+) -> None:
     """INSERT many rows with one driver ``executemany`` (no per-row SQLAlchemy work)."""
     if not rows:
         return
@@ -800,7 +827,7 @@ def _insert(session: Session, table, columns, rows: list[tuple], consts: dict | 
         f"VALUES ({', '.join([_mark(session)] * len(names))})"
     )
     conn = session.connection()
-    for chunk in _chunks(_processed(session, table, columns, rows, consts), 50_000):
+    for chunk in _chunks(_processed(session, table, columns, rows, consts, raw), 50_000):
         conn.exec_driver_sql(sql, chunk)
 
 

@@ -63,10 +63,14 @@ def _field(item: dict, *names: str) -> tuple[Any, str | None]:
 
 class _Kumu(Source):
     def field(self, item: dict, loc: Loc, *names: str) -> tuple[Any, Loc]:
+        """A field's value and place; an absent field is placed where its shape would put it."""
         value, where = _field(item, *names)
-        name = next(
-            (n for n in names if n in (item.get("attributes") or {}) or n in item), names[0]
-        )
+        attrs = item.get("attributes")
+        name = next((n for n in names if n in (attrs or {}) or n in item), None)
+        if name is None:
+            if isinstance(attrs, dict):
+                return None, (*loc, "attributes", names[0])
+            return None, (*loc, names[-1])
         return value, ((*loc, "attributes", name) if where else (*loc, name))
 
     def read(self, doc: object) -> Plan:
@@ -115,7 +119,8 @@ class _Kumu(Source):
             tags = self.tags(tags, tags_at)
             if kind_text is None:
                 kind = "organisation"
-                untyped.append(kind_at)
+                if not (tags and "hub" in {t.lower() for t in tags}):
+                    untyped.append(kind_at)
             else:
                 kind = ELEMENT_KINDS.get(normalise(kind_text))
                 if kind is None:

@@ -47,9 +47,10 @@ def rich_partnership(api) -> int:
     kim = api.ok("POST", f"{base}/stakeholders", 201,
                  json={"kind": "person", "name": "Kim Keyless", "organisation_id": org["id"],
                        "email": "kim.keyless@example.org", "contact_permitted": False,
-                       "owner_id": by_ext["crm-p-001"], "influence": 4, "notes": "+44 20 7946 0000"})  # fmt: skip
-    api.ok("POST", f"{base}/stakeholders", 201,
-           json={"kind": "person", "name": "Kim Keyless", "organisation_id": org["id"]})  # fmt: skip
+                       "owner_id": by_ext["crm-p-001"], "influence": 4,
+                       "notes": "+44 20 7946 0000"})  # fmt: skip
+    twin = {"kind": "person", "name": "Kim Keyless", "organisation_id": org["id"]}
+    api.ok("POST", f"{base}/stakeholders", 201, json=twin)
     api.tie(pid, kim["id"], by_ext["crm-p-004"], kind="advises", strength=2,
             valid_from="2024-01-01", valid_to="2024-12-31", notes="=1+1")  # fmt: skip
     api.engagement(pid, [kim["id"], by_ext["crm-p-001"], by_ext["kumu:elem-per01"]],
@@ -153,7 +154,9 @@ def test_graphml_and_gexf_read_back_with_networkx(api):
     weights = [w for _, _, w in G.edges(data="weight")]
     assert all(0 <= w <= 1 for w in weights) and max(weights) > 0.1
 
-    gml = nx.read_graphml(io.BytesIO(export(api, pid, "graphml", as_of="2026-11-15")), node_type=int)
+    gml = nx.read_graphml(
+        io.BytesIO(export(api, pid, "graphml", as_of="2026-11-15")), node_type=int
+    )
     gexf = nx.read_gexf(io.BytesIO(export(api, pid, "gexf", as_of="2026-11-15")), node_type=int)
     link = nx.node_link_graph(json.loads(export(api, pid, "node-link", as_of="2026-11-15")))
     for H in (gml, gexf, link):
@@ -176,11 +179,11 @@ def test_csv_export_is_a_zip_of_three_files_safe_for_spreadsheets(api):
     }
     assert [len(tables[n]) for n in ("nodes.csv", "ties.csv", "engagements.csv")] == [33, 12, 13]
     nodes = {row["name"]: row for row in tables["nodes.csv"]}
-    assert "'=HYPERLINK(\"http://evil\")" in nodes
-    assert nodes["'=HYPERLINK(\"http://evil\")"]["tags"] == "'-risky;@home"
+    assert '\'=HYPERLINK("http://evil")' in nodes
+    assert nodes['\'=HYPERLINK("http://evil")']["tags"] == "'-risky;@home"
     kim = next(r for r in tables["nodes.csv"] if r["name"] == "Kim Keyless" and r["influence"])
     assert kim["notes"] == "'+44 20 7946 0000"
-    assert kim["organisation"] == "'=HYPERLINK(\"http://evil\")"
+    assert kim["organisation"] == '\'=HYPERLINK("http://evil")'
     assert kim["email"] == ""
     assert kim["contact_permitted"] == "false"
     assert any(r["notes"] == "'=1+1" for r in tables["ties.csv"])

@@ -273,11 +273,10 @@ BAD_ROWS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    "build,constraint", [(b, c) for _, b, c in BAD_ROWS], ids=[n for n, _, _ in BAD_ROWS]
-)
-def test_the_database_refuses(db_engine, base, build, constraint):
-    refused(db_engine, lambda conn: build(conn, base), constraint)
+def test_the_database_refuses(db_engine, base, subtests):
+    for what, build, constraint in BAD_ROWS:
+        with subtests.test(msg=what):
+            refused(db_engine, lambda conn, build=build: build(conn, base), constraint)
 
 
 def test_the_same_rows_done_right_are_accepted(db_engine, base):

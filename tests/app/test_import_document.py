@@ -40,14 +40,16 @@ def test_nesting_depth_ignores_brackets_inside_strings(text, expected):
 
 def test_nesting_depth_agrees_with_the_parsed_document():
     rnd = random.Random(7)
-    leaves = ["a[", "]]", '"\\', "\\\\[", "{", "", 5, None, '\\\\\\"]', "}\"{"]
+    leaves = ["a[", "]]", '"\\', "\\\\[", "{", "", 5, None, '\\\\\\"]', '}"{']
 
     def gen(d):
         if d == 0 or rnd.random() < 0.3:
             return rnd.choice(leaves)
         if rnd.random() < 0.5:
             return [gen(d - 1) for _ in range(rnd.randint(0, 3))]
-        return {rnd.choice(["[", "]", "k", '"', "\\"]): gen(d - 1) for _ in range(rnd.randint(0, 3))}
+        return {
+            rnd.choice(["[", "]", "k", '"', "\\"]): gen(d - 1) for _ in range(rnd.randint(0, 3))
+        }
 
     for _ in range(2000):
         value = gen(8)

@@ -100,7 +100,11 @@ def test_absent_fields_are_left_as_stored_and_null_clears(world):
     assert report["unchanged"] == {"organisations": 1, "people": 2, "groups": 0, "ties": 0,
                                    "engagements": 0}  # fmt: skip
     council = by_ext(world)["council"]
-    assert (council.influence, council.sector, council.tags) == (4, "local_government", ["statutory"])
+    assert (council.influence, council.sector, council.tags) == (
+        4,
+        "local_government",
+        ["statutory"],
+    )
     assert by_ext(world)["dana"].organisation_id == council.id
     cleared = run(world, native([{**BASE[1], "influence": None, "owner": None}]))
     assert cleared["updated"]["organisations"] == 1
@@ -162,9 +166,10 @@ def test_the_hub_record_and_the_hub_reference(world):
     assert by_ext(world)["p1"].organisation_id == hub.id
     assert run(world, doc)["unchanged"]["people"] == 1
     assert revision(world) == 1
-    assert problems(world, native([{"kind": "hub", "name": "A"}, {"kind": "hub", "name": "B"}])) == [
+    two_hubs = native([{"kind": "hub", "name": "A"}, {"kind": "hub", "name": "B"}])
+    assert problems(world, two_hubs) == [
         (["body", "stakeholders", 1, "kind"], "only one hub record is allowed"),
-    ]  # fmt: skip
+    ]
     assert problems(world, native([{"kind": "group", "external_id": "board", "name": "X"}])) == [
         (["body", "stakeholders", 0, "external_id"], "'board' is the hub's external_id"),
     ]  # fmt: skip
@@ -280,7 +285,8 @@ def test_dry_run_and_no_op_write_nothing_not_even_the_audit_trail(world):
     assert entries[0].action == "import" and entries[0].actor == "test"
     assert entries[0].detail.startswith("stakemap: created organisations=1, people=2")
     assert {(e.entity, e.action) for e in entries[1:]} == {
-        ("stakeholder", "create"), ("engagement", "create"),
+        ("stakeholder", "create"),
+        ("engagement", "create"),
     }
     run(world, doc)
     assert table_counts(world.engine) == after
@@ -296,8 +302,9 @@ def test_progress_is_reported_up_to_the_total(world):
 
 
 def test_participants_move_and_dates_shift(world):
-    doc = native(BASE, engagements=[{"external_id": "e1", "occurred_on": "2026-01-05",
-                                     "channel": "call", "participants": ["dana", "staff"]}])  # fmt: skip
+    call = {"external_id": "e1", "occurred_on": "2026-01-05", "channel": "call",
+            "participants": ["dana", "staff"]}  # fmt: skip
+    doc = native(BASE, engagements=[call])
     run(world, doc)
     doc["engagements"][0]["participants"] = ["dana", "hub", "council"]
     assert run(world, doc)["updated"]["engagements"] == 1

@@ -3,7 +3,7 @@
 // Every save first checks that the partnership's revision is still the one this page loaded, so a
 // second coordinator is told (and can reload) instead of silently overwriting the first.
 
-import { ApiError, api, el, errorText, fillSelects, label, page, replace, todayIso } from "./lib.js";
+import { ApiError, api, el, errorText, fillSelects, page, replace, todayIso } from "./lib.js";
 import { containers, displayName, hubMembers } from "./graphmodel.js";
 
 const $ = (id) => document.getElementById(id);
@@ -410,4 +410,3 @@ function idFromName(ctx, text) {
   return exact.length === 1 ? exact[0].id : null;
 }
 
-export { label };

@@ -3,6 +3,7 @@
 import { ApiError, api, el, errorText, fmt, replace, status } from "./lib.js";
 
 const list = document.getElementById("partnership-list");
+const ROLE_TEXT = { owner: "You are an owner", editor: "You are an editor", viewer: "You can view it" };
 const statusLine = document.getElementById("list-status");
 
 function number(term, value, id) {
@@ -44,7 +45,7 @@ function card(p) {
       el("a", { href: `${base}/gaps` }, "Gaps"),
       el("a", { href: `${base}/reach` }, "Reach"),
       el("a", { href: `${base}/report` }, "Board report"),
-      el("span", { class: "muted" }, p.role ? `You are ${p.role === "owner" ? "an owner" : `an ${p.role}`.replace("an viewer", "a viewer")}` : "Site admin"),
+      el("span", { class: "muted" }, ROLE_TEXT[p.role] || "You are a site admin"),
     ),
   );
   headline(p, numbers);

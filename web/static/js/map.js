@@ -60,6 +60,7 @@ const state = {
 async function start() {
   try {
     state.model = await loadGraph(page.pid);
+    performance.mark("stakemap:graph-loaded");
   } catch (error) {
     container.dataset.state = "error";
     status(statusLine, `The map could not be loaded. ${errorText(error)}`, "error");
@@ -82,10 +83,11 @@ async function start() {
   } else {
     state.viewKind = kind;
   }
+  // The analysis starts once the map is drawn, so it does not compete with the first layout.
+  container.addEventListener("map-ready", () => loadGaps(), { once: true });
   draw();
   if (focus && state.model.nodes.has(focus)) focusNode(focus);
   editing = page.canEdit ? setupEditing(editContext()) : null;
-  loadGaps();
 }
 
 async function loadGaps() {
@@ -251,6 +253,8 @@ function draw() {
       if (state.path) highlightPath(state.path);
     }
     readyStatus();
+    performance.mark("stakemap:map-ready");
+    container.dispatchEvent(new Event("map-ready"));
   };
   if (physics) {
     network.once("stabilizationIterationsDone", done);
@@ -282,10 +286,14 @@ function drawRings(ctx) {
   ctx.lineWidth = 1.5 / scale;
   ctx.font = `600 ${Math.round(12 / scale)}px system-ui, sans-serif`;
   ctx.textAlign = "center";
+  let lastLabel = -Infinity;
   for (const ring of state.rings) {
     ctx.beginPath();
     ctx.arc(0, 0, ring.r, 0, 2 * Math.PI);
     ctx.stroke();
+    // Label a ring only when it is far enough from the last labelled one to be read.
+    if ((ring.r - lastLabel) * scale < 18) continue;
+    lastLabel = ring.r;
     const text = ring.key === "unreached" ? "not reached" : ring.key === 0 ? "core" : `tier ${ring.key}`;
     ctx.fillText(text, 0, -ring.r - 6 / scale);
   }

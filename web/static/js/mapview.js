@@ -15,7 +15,7 @@ import {
   replace,
   svg,
 } from "./lib.js";
-import { displayName, organisationName } from "./graphmodel.js";
+import { organisationName } from "./graphmodel.js";
 
 export const SHAPES = { hub: "star", organisation: "square", group: "hexagon", person: "dot" };
 export const BIG = 1500; // above this many nodes a view starts without physics
@@ -321,4 +321,3 @@ export function renderLegend(root, model, items, style, analysis) {
   );
 }
 
-export { displayName };

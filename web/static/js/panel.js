@@ -2,7 +2,7 @@
 // warmest path to them from the hub (lit up on the map).
 
 import { api, el, errorText, fmt, label, page, replace } from "./lib.js";
-import { displayName, metricOf, organisationName, quadrant } from "./graphmodel.js";
+import { metricOf, organisationName, quadrant } from "./graphmodel.js";
 import { gapItem } from "./gapview.js";
 
 const body = () => document.getElementById("panel-body");
@@ -230,4 +230,3 @@ function renderPath(ctx, result, root) {
   }
 }
 
-export { displayName };
