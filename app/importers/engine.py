@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -188,7 +189,8 @@ class _Job:
         if dry_run or not self.report.changed:
             self.step("done", self.total - self.done)
             return self.report
-        self.write()
+        with _big_cache(self.session):
+            self.write()
         partnership_service.bump(session=self.session, partnership_id=self.pid)
         return self.report
 
@@ -771,6 +773,21 @@ class _Fields:
             else:
                 get = self.getters[keys] = itemgetter(*idx) if idx else (lambda r: ())
         return get(row) == tuple(values.values())
+
+
+@contextmanager
+def _big_cache(session: Session) -> Iterator[None]:
+    """On SQLite, a page cache of up to 256 MiB while writing (indexes take random inserts)."""
+    if not is_sqlite(session.get_bind()):
+        yield
+        return
+    conn = session.connection()
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _chunks(items: list, size: int):

@@ -312,13 +312,18 @@ def page(browser, server, watch):
 
 
 def screenshot(page, name: str) -> None:
-    """Save the page at 1280×800 and at 390 px wide (phone) under tests/web/screenshots/."""
+    """Save the page at 1280×800, and 390 px wide (a phone; the top 2,400 px), in screenshots/."""
     SCREENSHOTS.mkdir(exist_ok=True)
     size = page.viewport_size
     page.screenshot(path=str(SCREENSHOTS / f"{name}-1280.png"))
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(400)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}-390.png"), full_page=True)
+    height = min(page.evaluate("() => document.documentElement.scrollHeight"), 2400)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}-390.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": 390, "height": height},
+    )
     page.set_viewport_size(size)
     page.wait_for_timeout(200)
 

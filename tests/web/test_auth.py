@@ -10,8 +10,9 @@ from fastapi.testclient import TestClient
 from app.db import session_scope
 from app.main import create_app
 from app.services import users
+from app.services.ratelimit import PER_ACCOUNT
 from web.assets import vis_file
-from web.auth import LINK_FAILED, SIGN_IN_FAILED, safe_next
+from web.auth import LINK_FAILED, SIGN_IN_FAILED, TOO_MANY, safe_next
 from web.render import STATIC_DIR, TEMPLATE_DIR
 
 ORIGIN = {"Origin": "http://testserver"}
@@ -207,3 +208,14 @@ def test_scripts_never_write_html_from_strings():
         assert "https://" not in text and "http://" not in text.replace(
             "http://www.w3.org/2000/svg", ""
         ), path.name
+
+
+def test_sign_in_is_rate_limited_per_account(site):
+    wrong = {"email": "cora@example.org", "password": "wrong password!!"}
+    for _ in range(PER_ACCOUNT):
+        assert site.post("/login", data=wrong, headers=ORIGIN).status_code == 400
+    right = {"email": "cora@example.org", "password": PASSWORD}
+    r = site.post("/login", data=right, headers=ORIGIN)
+    assert r.status_code == 429
+    assert TOO_MANY in r.text
+    assert "set-cookie" not in r.headers

@@ -5,6 +5,14 @@ import { el, svg } from "./lib.js";
 
 const FONT = 12;
 
+/**
+ * The width to draw a chart at: its container's width in CSS pixels (so the text is drawn at its
+ * real size on a phone), at most ``max``.
+ */
+export function chartWidth(container, max) {
+  return Math.round(Math.min(max, Math.max(300, container.clientWidth || max)));
+}
+
 function legend(series) {
   return el(
     "ul",
@@ -25,7 +33,8 @@ function legend(series) {
  * Horizontal stacked bars: rows [{label, values: [n per series]}], series [{label, colour}].
  * Bars are scaled to the largest row total, with each segment's count written inside when it fits.
  */
-export function stackedBars({ title, description, rows, series, width = 720, labelWidth = 170 }) {
+export function stackedBars({ title, description, rows, series, width = 720, labelWidth }) {
+  labelWidth = labelWidth || Math.min(170, Math.round(width * 0.38));
   const barH = 22;
   const gap = 8;
   const top = 6;

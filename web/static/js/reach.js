@@ -3,6 +3,7 @@
 
 import { api, el, errorText, fmt, label, page, replace, status } from "./lib.js";
 import { loadGraph, organisationName } from "./graphmodel.js";
+import { chartWidth, drawResponsive } from "./charts.js";
 import { sectorChart } from "./reachcharts.js";
 
 const statusLine = document.getElementById("reach-status");
@@ -45,7 +46,8 @@ async function load() {
     kpi("Not reached at all", fmt.int(s.unreached)),
     kpi("Key players within 2 steps", fmt.pct(s.key_player_coverage), `of ${fmt.int(s.key_players)} with influence 4–5`),
   );
-  replace(document.getElementById("sector-chart"), sectorChart(s.by_sector, 760));
+  const chart = document.getElementById("sector-chart");
+  drawResponsive(() => replace(chart, sectorChart(s.by_sector, chartWidth(chart, 760))));
 
   const busFactor = fragility.bus_factor || {};
   const orgRows = Object.entries(s.by_organisation || {})

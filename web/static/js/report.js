@@ -3,7 +3,7 @@
 
 import { LABELS, LEVEL_COLOURS, LEVEL_ORDER, api, el, errorText, fmt, label, page, replace, status, todayIso } from "./lib.js";
 import { loadGraph } from "./graphmodel.js";
-import { groupedBars, stackedBars } from "./charts.js";
+import { chartWidth, drawResponsive, groupedBars, stackedBars } from "./charts.js";
 import { TIER_SERIES, sectorRows } from "./reachcharts.js";
 
 const $ = (id) => document.getElementById(id);
@@ -56,37 +56,7 @@ async function load() {
     kpi("Cross-sector ties (E-I)", fmt.num(summary.ei_index ? summary.ei_index.sector : null, 2)),
   );
 
-  const rows = sectorRows(reach.summary.by_sector);
-  replace(
-    $("report-reach"),
-    rows.length
-      ? stackedBars({ title: "Stakeholders by sector and steps from the core", rows, series: TIER_SERIES, width: 680, labelWidth: 160 })
-      : el("p", { class: "muted" }, "No stakeholders outside the core yet."),
-  );
-
-  const outside = [...model.nodes.values()].filter((n) => !model.core.has(n.id) && n.kind !== "hub");
-  const categories = LEVEL_ORDER.map((l) => ({
-    label: LABELS.levels[l],
-    values: [outside.filter((n) => n.engagement === l).length, outside.filter((n) => n.desired_engagement === l).length],
-  }));
-  const assessed = outside.filter((n) => n.engagement).length;
-  replace(
-    $("report-engagement"),
-    assessed
-      ? groupedBars({
-          title: "Stakeholders by engagement now and wanted",
-          categories,
-          series: [
-            { label: "Now", colour: LEVEL_COLOURS.leading },
-            { label: "Wanted", colour: "#E69F00" },
-          ],
-          width: 640,
-          height: 210,
-        })
-      : el("p", { class: "muted" }, "No engagement levels assessed yet."),
-    el("p", { class: "muted" }, `${assessed} of ${outside.length} stakeholders have their engagement assessed.`),
-  );
-
+  drawResponsive(() => drawCharts(reach, model));
   replace(
     $("report-gaps"),
     list.length
@@ -123,6 +93,44 @@ async function load() {
   );
   status(statusLine, "", "info");
   $("report").dataset.state = "ready";
+}
+
+function drawCharts(reach, model) {
+  const rows = sectorRows(reach.summary.by_sector);
+  replace(
+    $("report-reach"),
+    rows.length
+      ? stackedBars({
+          title: "Stakeholders by sector and steps from the core",
+          rows,
+          series: TIER_SERIES,
+          width: chartWidth($("report-reach"), 640),
+        })
+      : el("p", { class: "muted" }, "No stakeholders outside the core yet."),
+  );
+
+  const outside = [...model.nodes.values()].filter((n) => !model.core.has(n.id) && n.kind !== "hub");
+  const categories = LEVEL_ORDER.map((l) => ({
+    label: LABELS.levels[l],
+    values: [outside.filter((n) => n.engagement === l).length, outside.filter((n) => n.desired_engagement === l).length],
+  }));
+  const assessed = outside.filter((n) => n.engagement).length;
+  replace(
+    $("report-engagement"),
+    assessed
+      ? groupedBars({
+          title: "Stakeholders by engagement now and wanted",
+          categories,
+          series: [
+            { label: "Now", colour: LEVEL_COLOURS.leading },
+            { label: "Wanted", colour: "#E69F00" },
+          ],
+          width: chartWidth($("report-engagement"), 600),
+          height: 210,
+        })
+      : el("p", { class: "muted" }, "No engagement levels assessed yet."),
+    el("p", { class: "muted" }, `${assessed} of ${outside.length} stakeholders have their engagement assessed.`),
+  );
 }
 
 $("print-report").addEventListener("click", () => window.print());
