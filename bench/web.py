@@ -93,6 +93,7 @@ def document(n: int) -> dict:
                 "participants": [ref(p) for p in e.participant_ids],
             }
             for e in engagements
+            if len(set(e.participant_ids)) >= 2
         ],
     }
 

@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app.auth import Principal
@@ -20,7 +19,7 @@ from app.errors import Forbidden, NotFound
 from app.schemas import MAX_ID
 from app.services import partnerships as partnership_service
 from web import assets, auth
-from web.render import STATIC_DIR, render
+from web.render import render
 
 __all__ = ["install", "PAGES"]
 
@@ -121,5 +120,4 @@ def install(app: FastAPI) -> None:
     app.include_router(auth.router)
     app.include_router(assets.router)
     app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(auth.CsrfMiddleware)

@@ -15,7 +15,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "render", "static_url"]
+__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "build_id", "render", "static_file", "static_url"]
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
@@ -23,14 +23,31 @@ TEMPLATE_DIR = WEB_DIR / "templates"
 
 
 @cache
-def _fingerprint(path: str) -> str:
-    data = (STATIC_DIR / path).read_bytes()
-    return hashlib.sha256(data).hexdigest()[:12]
+def build_id() -> str:
+    """A hash of every file under web/static: it changes whenever any of them does."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(STATIC_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def static_url(path: str) -> str:
-    """The URL of a file under web/static, with a content hash so browsers never run stale code."""
-    return f"/static/{path}?v={_fingerprint(path)}"
+    """The URL of a file under web/static, in a folder named by the build.
+
+    Scripts import each other by relative URLs ("./lib.js"), so they all share the build folder
+    and a browser never mixes a cached old module with a new one.
+    """
+    return f"/static/{build_id()}/{path}"
+
+
+def static_file(path: str) -> Path | None:
+    """The file under web/static for a URL path, or None (missing, or outside the folder)."""
+    candidate = (STATIC_DIR / path).resolve()
+    if not candidate.is_relative_to(STATIC_DIR.resolve()) or not candidate.is_file():
+        return None
+    return candidate
 
 
 @cache

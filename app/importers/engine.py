@@ -5,8 +5,8 @@ checks the state the partnership would be in afterwards (membership kinds and cy
 must be hub members, self-ties, duplicated external_ids, validity periods), and counts each record
 as created, updated or unchanged. Problems are all collected and raised together (nothing is
 written); a dry run stops after counting; an import that changes nothing writes nothing, not even
-the revision. Writes use Core ``executemany`` statements, a few per table, inside the caller's
-transaction.
+the revision. :mod:`app.importers.writer` writes the rest, with a few driver-level
+``executemany`` statements per table, inside the caller's transaction.
 
 Records match by external_id. A record without one matches an existing record without one that
 looks the same: a stakeholder with the same kind and fields, a tie with the same ends and kind, an
@@ -15,23 +15,26 @@ engagement with the same date, channel, participants and summary; otherwise it i
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import delete as sql_delete
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select
 from sqlmodel import Session
 
-from app.db import is_sqlite
 from app.enums import DIRECTED_BY_DEFAULT
 from app.errors import FieldProblem, Invalid
+from app.importers import bulk, writer
 from app.importers.plan import (
+    ENGAGEMENT_DEFAULTS,
+    ENGAGEMENT_VALUES,
     HUB,
+    STAKEHOLDER_DEFAULTS,
+    STAKEHOLDER_VALUES,
+    TIE_DEFAULTS,
+    TIE_VALUES,
     UNSET,
     EngagementIn,
     Known,
@@ -41,7 +44,6 @@ from app.importers.plan import (
     gc_paused,
 )
 from app.importers.report import ImportReport, category
-from app.services import audit
 from app.services import partnerships as partnership_service
 from app.tables import (
     AuditEntry,
@@ -50,33 +52,10 @@ from app.tables import (
     Partnership,
     Stakeholder,
     Tie,
-    utcnow,
 )
 
-__all__ = ["run", "STAKEHOLDER_VALUES", "TIE_VALUES", "ENGAGEMENT_VALUES"]
+__all__ = ["run"]
 
-#: Stakeholder fields an import can set (besides kind, external_id and the references).
-STAKEHOLDER_VALUES = (
-    "name", "sector", "role", "seniority", "influence", "interest", "engagement",
-    "desired_engagement", "email", "notes", "tags", "contact_permitted",
-)  # fmt: skip
-STAKEHOLDER_DEFAULTS: dict[str, Any] = {
-    **dict.fromkeys(STAKEHOLDER_VALUES),
-    "notes": "",
-    "tags": [],
-    "contact_permitted": True,
-}
-TIE_VALUES = ("kind", "directed", "strength", "valid_from", "valid_to", "notes")
-TIE_DEFAULTS: dict[str, Any] = {
-    "kind": "collaborates",
-    "directed": None,  # by kind
-    "strength": 3,
-    "valid_from": None,
-    "valid_to": None,
-    "notes": "",
-}
-ENGAGEMENT_VALUES = ("occurred_on", "channel", "summary", "sentiment")
-ENGAGEMENT_DEFAULTS: dict[str, Any] = {"summary": "", "sentiment": None}
 CONTAINERS = frozenset({"hub", "organisation", "group"})
 MEMBERS = frozenset({"person", "group"})
 
@@ -189,8 +168,8 @@ class _Job:
         if dry_run or not self.report.changed:
             self.step("done", self.total - self.done)
             return self.report
-        with _big_cache(self.session):
-            self.write()
+        with bulk.big_cache(self.session):
+            writer.write(self)
         partnership_service.bump(session=self.session, partnership_id=self.pid)
         return self.report
 
@@ -592,167 +571,6 @@ class _Job:
         self.changed_engagements.append((v, new_parts, row))
         self.report.count("engagements", "updated")
 
-    # -- writing --------------------------------------------------------------------------
-
-    def write(self) -> None:
-        session, now = self.session, utcnow()
-        stamps = {"created_at": now, "updated_at": now}
-        ids: dict[int, int] = {}
-        trail = _Trail()
-
-        def real(key: int | None) -> int | None:
-            return key if key is None or key > 0 else ids.get(key)
-
-        if self.report.hub_changed:
-            hub = self.rows[self.hub_id]
-            session.execute(
-                update(ST).where(ST.c.id == self.hub_id).values(**self.hub_values, updated_at=now)
-            )
-            changed = [f for f, v in self.hub_values.items() if getattr(hub, f) != v]
-            trail.add("stakeholder", self.hub_id, "update", changed)
-        if self.new_stakeholders:
-            new_ids = _reserve_ids(session, ST, len(self.new_stakeholders))
-            ids.update(
-                (key, sid) for (key, _), sid in zip(self.new_stakeholders, new_ids, strict=True)
-            )
-            cols = ("id", "partnership_id", "kind", "external_id", *STAKEHOLDER_VALUES,
-                    "organisation_id", "owner_id")  # fmt: skip
-            rows = []
-            for key, r in self.new_stakeholders:
-                v = {**STAKEHOLDER_DEFAULTS, **r.values}
-                org, owner = self.org[key], self.owner[key]
-                # References to stakeholders made by this import are set once all exist.
-                rows.append(
-                    (ids[key], self.pid, r.kind, r.external_id,
-                     *(v[f] for f in STAKEHOLDER_VALUES),
-                     org if org is None or org > 0 else None,
-                     owner if owner is None or owner > 0 else None)
-                )  # fmt: skip
-                refs = {"external_id": r.external_id, "organisation_id": org, "owner_id": owner}
-                names = (*r.values, "kind", *(n for n, x in refs.items() if x is not None))
-                trail.add("stakeholder", ids[key], "create", names)
-            _insert(session, ST, cols, rows, stamps)
-            later = [
-                (real(self.org[key]), real(self.owner[key]), ids[key])
-                for key, _ in self.new_stakeholders
-                if (self.org[key] or 0) < 0 or (self.owner[key] or 0) < 0
-            ]
-            _update(session, ST, ("organisation_id", "owner_id"), later, {"updated_at": now})
-        if self.changed_stakeholders:
-            cols = ("kind", *STAKEHOLDER_VALUES, "organisation_id", "owner_id")
-            rows = []
-            for key, r in self.changed_stakeholders:
-                row = self.rows[key]
-                v = {f: getattr(row, f) for f in STAKEHOLDER_VALUES}
-                v.update(r.values)
-                v.update(
-                    kind=r.kind, organisation_id=real(self.org[key]), owner_id=real(self.owner[key])
-                )
-                rows.append((*(v[f] for f in cols), key))
-                trail.add(
-                    "stakeholder", key, "update", [f for f in cols if getattr(row, f) != v[f]]
-                )
-            _update(session, ST, cols, rows, {"updated_at": now})
-        self.step("writing", len(self.plan.stakeholders))
-
-        if self.new_ties:
-            tie_ids = _reserve_ids(session, TT, len(self.new_ties))
-            cols = ("id", "partnership_id", "source_id", "target_id", "external_id", *TIE_VALUES)
-            rows = []
-            for tid, v in zip(tie_ids, self.new_ties, strict=True):
-                v.update(source_id=real(v["source_id"]), target_id=real(v["target_id"]))
-                rows.append(
-                    (tid, self.pid, v["source_id"], v["target_id"], v["external_id"],
-                     *(v[f] for f in TIE_VALUES))
-                )  # fmt: skip
-                names = (*TIE_VALUES, "source_id", "target_id")
-                trail.add(
-                    "tie", tid, "create", (*names, "external_id") if v["external_id"] else names
-                )
-            _insert(session, TT, cols, rows, stamps)
-        if self.changed_ties:
-            cols = ("source_id", "target_id", *TIE_VALUES)
-            rows = []
-            for v, row in self.changed_ties:
-                v.update(source_id=real(v["source_id"]), target_id=real(v["target_id"]))
-                rows.append((*(v[f] for f in cols), v["id"]))
-                trail.add("tie", v["id"], "update", [f for f in cols if getattr(row, f) != v[f]])
-            _update(session, TT, cols, rows, {"updated_at": now})
-        self.step("writing", len(self.plan.ties))
-
-        if self.new_engagements:
-            new_ids = _reserve_ids(session, ET, len(self.new_engagements))
-            cols = ("id", "partnership_id", "external_id", *ENGAGEMENT_VALUES)
-            rows = []
-            for eid, (v, _) in zip(new_ids, self.new_engagements, strict=True):
-                rows.append((eid, self.pid, v["external_id"], *(v[f] for f in ENGAGEMENT_VALUES)))
-                names = (*ENGAGEMENT_VALUES, "participant_ids")
-                trail.add(
-                    "engagement",
-                    eid,
-                    "create",
-                    (*names, "external_id") if v["external_id"] else names,
-                )
-            _insert(session, ET, cols, rows, stamps)
-            links = [
-                (eid, real(p))
-                for eid, (_, pids) in zip(new_ids, self.new_engagements, strict=True)
-                for p in pids
-            ]
-            _insert(session, PT, ("engagement_id", "stakeholder_id"), links)
-        if self.changed_engagements:
-            rows = []
-            for v, pids, row in self.changed_engagements:
-                rows.append((*(v[f] for f in ENGAGEMENT_VALUES), v["id"]))
-                fields = [f for f in ENGAGEMENT_VALUES if getattr(row, f) != v[f]]
-                if pids is not None:
-                    fields.append("participant_ids")
-                trail.add("engagement", v["id"], "update", fields)
-            _update(session, ET, ENGAGEMENT_VALUES, rows, {"updated_at": now})
-            moved = [(v["id"], pids) for v, pids, _ in self.changed_engagements if pids is not None]
-            for chunk in _chunks(moved, _CHUNK):
-                session.execute(
-                    sql_delete(PT).where(PT.c.engagement_id.in_([eid for eid, _ in chunk]))
-                )
-            links = [(eid, real(p)) for eid, pids in moved for p in pids]
-            _insert(session, PT, ("engagement_id", "stakeholder_id"), links)
-        self._audit(trail, now)
-        self.step("writing", len(self.plan.engagements))
-
-    def _audit(self, trail: _Trail, now) -> None:
-        """One audit entry per record written, and one for the import as a whole."""
-        consts = {"at": now, "partnership_id": self.pid, **audit.actor_of(self.session),
-                  "detail": f"import ({self.source})"}  # fmt: skip
-        cols = ("entity", "entity_id", "action", "fields")
-        _insert(self.session, AT, cols, trail.rows, consts, raw=("fields",))
-        counts = "; ".join(
-            f"{outcome} " + ", ".join(f"{k}={n}" for k, n in getattr(self.report, outcome).items())
-            for outcome in ("created", "updated", "unchanged")
-        )
-        audit.record(
-            self.session,
-            partnership_id=self.pid,
-            entity="partnership",
-            entity_id=self.pid,
-            action="import",
-            detail=f"{self.source}: {counts}"[:2000],
-        )
-
-
-class _Trail:
-    """Audit entries to write: (entity, id, action, the names of the fields set, as JSON)."""
-
-    def __init__(self):
-        self.rows: list[tuple[str, int, str, str]] = []
-        self._json: dict[tuple[str, ...], str] = {}
-
-    def add(self, entity: str, eid: int, action: str, fields) -> None:
-        names = tuple(sorted(set(fields)))
-        text = self._json.get(names)
-        if text is None:
-            text = self._json[names] = json.dumps(list(names))
-        self.rows.append((entity, eid, action, text))
-
 
 class _Fields:
     """Compare some of a row's fields with a record's values, by position (rows are tuples)."""
@@ -773,110 +591,3 @@ class _Fields:
             else:
                 get = self.getters[keys] = itemgetter(*idx) if idx else (lambda r: ())
         return get(row) == tuple(values.values())
-
-
-@contextmanager
-def _big_cache(session: Session) -> Iterator[None]:
-    """On SQLite, a page cache of up to 256 MiB while writing (indexes take random inserts)."""
-    if not is_sqlite(session.get_bind()):
-        yield
-        return
-    conn = session.connection()
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _processed(
-    session: Session, table, columns, rows: list[tuple], consts: dict | None, raw=()
-) -> list[tuple]:
-    """Rows with the columns' bind processors applied (dates and JSON on SQLite), constants last.
-
-    Columns named in ``raw`` already hold what the driver takes (JSON text, say).
-    """
-    dialect = session.get_bind().dialect
-    procs = [
-        (i, table.c[c].type._cached_bind_processor(dialect))
-        for i, c in enumerate(columns)
-        if c not in raw
-    ]
-    procs = [(i, p) for i, p in procs if p is not None]
-    tail = ()
-    if consts:
-        tail = tuple(
-            (p(v) if (p := table.c[c].type._cached_bind_processor(dialect)) else v)
-            for c, v in consts.items()
-        )
-    if not procs and not tail:
-        return rows
-    out = []
-    for row in rows:
-        if procs:
-            row = list(row)
-            for i, p in procs:
-                if row[i] is not None:
-                    row[i] = p(row[i])
-        out.append((*row, *tail))
-    return out
-
-
-def _mark(session: Session) -> str:
-    return "?" if session.get_bind().dialect.paramstyle == "qmark" else "%s"
-
-
-def _insert(
-    session: Session, table, columns, rows: list[tuple], consts: dict | None = None, raw=()
-) -> None:
-    """INSERT many rows with one driver ``executemany`` (no per-row SQLAlchemy work)."""
-    if not rows:
-        return
-    names = (*columns, *(consts or {}))
-    sql = (
-        f"INSERT INTO {table.name} ({', '.join(names)}) "
-        f"VALUES ({', '.join([_mark(session)] * len(names))})"
-    )
-    conn = session.connection()
-    for chunk in _chunks(_processed(session, table, columns, rows, consts, raw), 50_000):
-        conn.exec_driver_sql(sql, chunk)
-
-
-def _update(session: Session, table, columns, rows: list[tuple], consts: dict | None = None):
-    """UPDATE many rows by id (each row's last value) with one driver ``executemany``."""
-    if not rows:
-        return
-    mark = _mark(session)
-    consts = consts or {}
-    sets = ", ".join(f"{c} = {mark}" for c in (*columns, *consts))
-    sql = f"UPDATE {table.name} SET {sets} WHERE id = {mark}"
-    conn = session.connection()
-    processed = _processed(session, table, (*columns, "id"), rows, None)
-    if consts:
-        tail = _processed(session, table, tuple(consts), [tuple(consts.values())], None)[0]
-        processed = [(*row[:-1], *tail, row[-1]) for row in processed]
-    for chunk in _chunks(processed, 50_000):
-        conn.exec_driver_sql(sql, chunk)
-
-
-def _reserve_ids(session: Session, table, n: int) -> list[int]:
-    """Ids for ``n`` new rows, so that one ``executemany`` can insert them with their ids.
-
-    PostgreSQL hands them out from the table's sequence. On SQLite the caller's transaction
-    holds the database's write lock, so the ids above the current largest are free.
-    """
-    if is_sqlite(session.get_bind()):
-        top = session.execute(select(func.max(table.c.id))).scalar_one() or 0
-        return list(range(top + 1, top + 1 + n))
-    return list(
-        session.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
-            {"t": table.name, "n": n},
-        ).scalars()
-    )

@@ -19,6 +19,29 @@ from app.errors import FieldProblem
 
 HUB = "hub"
 
+#: Stakeholder fields an import can set (besides kind, external_id and the references).
+STAKEHOLDER_VALUES = (
+    "name", "sector", "role", "seniority", "influence", "interest", "engagement",
+    "desired_engagement", "email", "notes", "tags", "contact_permitted",
+)  # fmt: skip
+STAKEHOLDER_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(STAKEHOLDER_VALUES),
+    "notes": "",
+    "tags": [],
+    "contact_permitted": True,
+}
+TIE_VALUES = ("kind", "directed", "strength", "valid_from", "valid_to", "notes")
+TIE_DEFAULTS: dict[str, Any] = {
+    "kind": "collaborates",
+    "directed": None,  # by kind
+    "strength": 3,
+    "valid_from": None,
+    "valid_to": None,
+    "notes": "",
+}
+ENGAGEMENT_VALUES = ("occurred_on", "channel", "summary", "sentiment")
+ENGAGEMENT_DEFAULTS: dict[str, Any] = {"summary": "", "sentiment": None}
+
 Loc = tuple[str | int, ...]
 
 

@@ -325,3 +325,14 @@ def test_the_demo_loads_through_the_importer(world):
                               "engagements": 658}  # fmt: skip
     latest = max(e.occurred_on for e in rows(world, Engagement))
     assert date.today() - timedelta(days=60) <= latest <= date.today()
+
+
+def test_a_report_keeps_a_thousand_warnings_and_counts_the_rest():
+    from app.importers.report import MAX_WARNINGS, ImportReport
+
+    report = ImportReport()
+    for i in range(MAX_WARNINGS + 5):
+        report.warn(("body", i), "odd")
+    warnings = report.as_dict()["warnings"]
+    assert len(warnings) == MAX_WARNINGS + 1
+    assert warnings[-1] == {"loc": [], "msg": "… and 5 more warnings"}

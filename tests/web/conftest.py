@@ -36,6 +36,7 @@ from app.services import stakeholders as stakeholder_service
 from app.services import ties as tie_service
 from app.services import users, websessions
 from app.settings import Settings
+from app.tables import Membership
 
 try:
     from playwright.sync_api import expect
@@ -190,6 +191,9 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
             session=s, owner=Principal(user_id=admin_id, email=ADMIN, is_admin=False)
         ).id
     xss = _add_hostile_names(engine, demo)
+    with session_scope(engine) as s:
+        viewer = users.get_by_email(session=s, email=VIEWER)
+        s.add(Membership(partnership_id=demo, user_id=viewer.id, role="viewer"))
     port = _free_port()
     settings = Settings(database_url=url, base_url=f"http://127.0.0.1:{port}")
     app = create_app(settings, engine=engine)

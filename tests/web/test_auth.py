@@ -13,7 +13,7 @@ from app.services import users
 from app.services.ratelimit import PER_ACCOUNT
 from web.assets import vis_file
 from web.auth import LINK_FAILED, SIGN_IN_FAILED, TOO_MANY, safe_next
-from web.render import STATIC_DIR, TEMPLATE_DIR
+from web.render import STATIC_DIR, TEMPLATE_DIR, build_id
 
 ORIGIN = {"Origin": "http://testserver"}
 EVIL = {"Origin": "http://evil.example"}
@@ -219,3 +219,20 @@ def test_sign_in_is_rate_limited_per_account(site):
     assert r.status_code == 429
     assert TOO_MANY in r.text
     assert "set-cookie" not in r.headers
+
+
+def test_static_files_live_under_the_build(site):
+    build = build_id()
+    r = site.get(f"/static/{build}/js/lib.js")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/javascript")
+    assert "immutable" in r.headers["cache-control"]
+    old = site.get("/static/0123456789ab/js/lib.js")
+    assert old.status_code == 200 and old.headers["cache-control"] == "no-cache"
+    for path in ("../pages.py", "..%2Fpages.py", "js/../../auth.py", "js/..%2F..%2Fauth.py"):
+        r = site.get(f"/static/{build}/{path}")
+        assert r.status_code != 200 and "import" not in r.text, path
+    assert site.get(f"/static/{build}/nothing.js").status_code == 404
+    _sign_in(site)
+    page = site.get("/")
+    assert f'src="/static/{build}/js/list.js"' in page.text

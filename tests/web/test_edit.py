@@ -185,27 +185,48 @@ def test_delete_asks_first(page, server, pid):
     )
 
 
-def test_a_second_coordinator_is_told_instead_of_overwriting(page, server, pid):
+def test_a_second_coordinator_is_told_instead_of_overwriting(page, server, pid, watch):
+    watch.allow("status of 412")
     person = _find(server, pid, "Gillian Ross")
+    url = f"/partnerships/{pid}/stakeholders/{person['id']}"
     _open(page, server, pid, focus=person["id"])
-    # Someone else changes the partnership after this page loaded it.
-    r = server.api(
-        "PATCH", f"/partnerships/{pid}/stakeholders/{person['id']}", json={"role": "Theirs"}
-    )
-    assert r.status_code == 200
     page.locator("#panel").get_by_role("button", name="Edit").click()
     expect(page.locator("#sh-name")).to_have_value("Gillian Ross")
+    # Someone else changes her while this coordinator has the form open.
+    assert server.api("PATCH", url, json={"role": "Theirs"}).status_code == 200
     page.fill("#sh-role", "Mine")
     page.click("#stakeholder-form button[type=submit]")
     banner = page.locator("#stale-banner")
     banner.wait_for()
     assert "your change was not saved" in banner.inner_text()
     assert page.locator("#stakeholder-dialog").is_hidden()
-    assert server.get(f"/partnerships/{pid}/stakeholders/{person['id']}")["role"] == "Theirs"
+    assert server.get(url)["role"] == "Theirs"
     screenshot(page, "edit-conflict")
     banner.get_by_role("button", name="Reload the map").click()
     wait_map(page)
     assert page.locator("#stale-banner").count() == 0
+    # After reloading, the same edit goes through.
+    page.fill("#map-search", "Gillian Ross")
+    page.keyboard.press("Enter")
+    page.locator("#panel").get_by_role("button", name="Edit").click()
+    expect(page.locator("#sh-role")).to_have_value("Theirs")
+    page.fill("#sh-role", "Mine")
+    page.click("#stakeholder-form button[type=submit]")
+    page.locator("#stakeholder-dialog").wait_for(state="hidden")
+    assert server.get(url)["role"] == "Mine"
+
+
+def test_deleting_what_someone_else_just_changed_is_refused(page, server, pid, watch):
+    watch.allow("status of 412")
+    person = _find(server, pid, "Gillian Ross")
+    url = f"/partnerships/{pid}/stakeholders/{person['id']}"
+    _open(page, server, pid, focus=person["id"])
+    page.locator("#panel dd", has_text="Unaware").first.wait_for()
+    assert server.api("PATCH", url, json={"engagement": "leading"}).status_code == 200
+    page.locator("#panel").get_by_role("button", name="Delete…").click()
+    page.click("#confirm-yes")
+    page.locator("#stale-banner").wait_for()
+    assert server.get(url)["engagement"] == "leading"
 
 
 def test_edit_a_stakeholder_by_clicking_it(page, server, pid):

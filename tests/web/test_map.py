@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tests.web.conftest import focus_on_map, screenshot, wait_map
+from tests.web.conftest import (
+    VIEWER,
+    Watch,
+    expect,
+    focus_on_map,
+    open_context,
+    screenshot,
+    wait_map,
+    watch_page,
+)
 
 
 def _graph(server, pid):
@@ -276,3 +285,103 @@ def test_focus_from_a_link(page, server):
     wait_map(page)
     page.wait_for_function(f"() => document.getElementById('map').dataset.selected === '{joanne}'")
     assert page.locator("#panel-title").inner_text() == "Joanne Wright"
+
+
+def _tab_to(page, test: str, limit: int = 40) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const a = document.activeElement; return {test}; }}"):
+            return
+    raise AssertionError(f"Tab never reached {test}")
+
+
+def test_keyboard_only(page, server):
+    pid = server.demo_id
+    page.goto(server.url(f"/partnerships/{pid}"))
+    wait_map(page)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.className") == "skip-link"
+    _tab_to(page, "a.id === 'map-search'")
+    page.keyboard.type("Joanne")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "panel-title"
+    _tab_to(page, "a.textContent === 'Edit'")
+    page.keyboard.press("Enter")
+    dialog = page.locator("#stakeholder-dialog")
+    expect(page.locator("#sh-name")).to_have_value("Joanne Wright")
+    assert page.evaluate("() => document.activeElement.id") == "sh-name"
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    _tab_to(page, "a.textContent === 'Show around them'")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('map').dataset.view === 'ego'")
+    # the filters open and work from the keyboard too
+    page.focus("#map-search")
+    _tab_to(page, "a.tagName === 'SUMMARY'")
+    page.keyboard.press("Enter")
+    _tab_to(page, "a.id === 'filter-sector-health'")
+    page.keyboard.press("Space")
+    assert page.locator("#filter-count").inner_text() == "1 on"
+
+
+def test_a_viewer_sees_the_map_but_no_edit_controls(browser, server):
+    watch = Watch()
+    context = open_context(browser, server, watch, email=VIEWER)
+    page = context.new_page()
+    watch_page(page, watch)
+    pid = server.demo_id
+    page.goto(server.url(f"/partnerships/{pid}?focus={server.xss['org']}"))
+    wait_map(page)
+    page.locator("#panel .panel-section").first.wait_for()
+    assert page.locator("#add-stakeholder, #log-engagement, #stakeholder-dialog").count() == 0
+    assert page.locator("#panel").get_by_role("button", name="Edit").count() == 0
+    assert page.locator("#panel").get_by_role("button", name="Show around them").is_visible()
+    page.goto(server.url(f"/partnerships/{pid}/import"))
+    assert page.locator("#import-file").is_disabled()
+    assert "cannot import" in page.locator(".alert.warn").inner_text()
+    context.close()
+    assert not watch.problems(), watch.problems()
+
+
+def test_a_big_map_opens_on_organisations_and_stays_usable(page, server):
+    from app import importers
+    from app.db import session_scope
+    from app.schemas import PartnershipCreate
+    from app.services import partnerships
+    from bench.web import document
+
+    with session_scope(server.engine) as s:
+        pid = partnerships.create(
+            session=s, data=PartnershipCreate(name="Big one"), creator=server.principal()
+        ).id
+    with session_scope(server.engine) as s:
+        importers.import_document(
+            session=s, partnership_id=pid, fmt="stakemap", doc=document(700), dry_run=False
+        )
+    graph = _graph(server, pid)
+    assert len(graph["nodes"]) == 700
+    page.goto(server.url(f"/partnerships/{pid}"))
+    wait_map(page)
+    canvas = page.locator("#map")
+    assert canvas.get_attribute("data-view") == "organisations"
+    groups = {n["id"] for n in graph["nodes"] if n["kind"] in ("hub", "organisation")}
+    loose = [n for n in graph["nodes"] if n["organisation_id"] is None and n["kind"] == "person"]
+    assert int(canvas.get_attribute("data-nodes")) == len(groups) + len(loose)
+    # everyone at once: laid out on tier rings, no force layout
+    page.select_option("#map-view", "full")
+    page.wait_for_function("() => document.getElementById('map').dataset.view === 'full'")
+    wait_map(page)
+    assert int(canvas.get_attribute("data-nodes")) == 700
+    assert page.locator("#map-layout").input_value() == "rings"
+    assert page.locator("#map-layout option[value=force]").is_disabled()
+    # a person found by search opens around them (ego view) from the organisation view
+    page.select_option("#map-view", "organisations")
+    wait_map(page)
+    person = next(n for n in graph["nodes"] if n["kind"] == "person" and n["organisation_id"])
+    page.fill("#map-search", person["name"])
+    page.locator("#search-results button.result", has_text=person["name"]).first.click()
+    page.wait_for_function("() => document.getElementById('map').dataset.view === 'ego'")
+    wait_map(page)
+    assert page.locator("#map").get_attribute("data-selected") == str(person["id"])
+    screenshot(page, "map-big-ego")

@@ -29,12 +29,27 @@ function legend(series) {
   );
 }
 
+/** Call ``draw`` now and again (debounced) whenever the window's width changes. */
+export function drawResponsive(draw) {
+  let width = window.innerWidth;
+  let timer = null;
+  draw();
+  window.addEventListener("resize", () => {
+    if (window.innerWidth === width) return;
+    width = window.innerWidth;
+    clearTimeout(timer);
+    timer = setTimeout(draw, 150);
+  });
+}
+
 /**
  * Horizontal stacked bars: rows [{label, values: [n per series]}], series [{label, colour}].
  * Bars are scaled to the largest row total, with each segment's count written inside when it fits.
  */
 export function stackedBars({ title, description, rows, series, width = 720, labelWidth }) {
-  labelWidth = labelWidth || Math.min(170, Math.round(width * 0.38));
+  labelWidth = labelWidth || Math.min(170, Math.round(width * 0.42));
+  const fit = Math.floor((labelWidth - 10) / 6.6);
+  const short = (text) => (text.length > fit ? `${text.slice(0, fit - 1)}…` : text);
   const barH = 22;
   const gap = 8;
   const top = 6;
@@ -53,7 +68,8 @@ export function stackedBars({ title, description, rows, series, width = 720, lab
   rows.forEach((row, i) => {
     const y = top + i * (barH + gap);
     root.append(
-      svg("text", { x: labelWidth - 8, y: y + barH / 2 + FONT / 2 - 2, "text-anchor": "end", "font-size": FONT, fill: "#1b1f24" }, row.label),
+      svg("text", { x: labelWidth - 8, y: y + barH / 2 + FONT / 2 - 2, "text-anchor": "end", "font-size": FONT, fill: "#1b1f24" },
+        short(row.label), svg("title", {}, row.label)),
     );
     let x = labelWidth;
     row.values.forEach((v, j) => {

@@ -1,9 +1,10 @@
 // Editing in place on the map: add and edit stakeholders, connect two of them, log an engagement,
 // delete with a confirmation. Errors from the API's 422 answer appear beside the field they name.
-// Every save first checks that the partnership's revision is still the one this page loaded, so a
-// second coordinator is told (and can reload) instead of silently overwriting the first.
+// Changes and deletions send the ETag of the record the user saw (If-Match): if someone else
+// changed it meanwhile, the server refuses (412) and the user is told and can reload, instead of
+// silently overwriting the other coordinator.
 
-import { ApiError, api, el, errorText, fillSelects, page, replace, todayIso } from "./lib.js";
+import { ApiError, api, el, errorText, etagFor, fillSelects, page, replace, todayIso } from "./lib.js";
 import { containers, displayName, hubMembers } from "./graphmodel.js";
 
 const $ = (id) => document.getElementById(id);
@@ -18,37 +19,38 @@ export function setupEditing(ctx) {
   $("tie-strength").value = "3";
   fillNames(ctx);
 
-  // -- revision check ---------------------------------------------------------------------------
+  // -- not overwriting someone else ------------------------------------------------------------
 
-  function staleBanner(saved) {
+  function staleBanner() {
     let banner = $("stale-banner");
     if (!banner) {
       banner = el("div", { id: "stale-banner", class: "alert warn banner", role: "alert" });
       document.querySelector(".map-layout").before(banner);
     }
-    const text = saved
-      ? "Your change was saved, but someone else changed this partnership at the same time. Reload to see their changes too."
-      : "Someone else changed this partnership since you opened it, so your change was not saved. Reload to see the latest map, then make your change again.";
     replace(
       banner,
-      el("p", {}, text),
+      el("p", {}, "Someone else changed this since you opened it, so your change was not saved. Reload to see the latest version, then make your change again."),
       el("button", { type: "button", class: "btn primary", onclick: () => location.reload() }, "Reload the map"),
     );
     banner.hidden = false;
     banner.querySelector("button").focus();
   }
 
+  /**
+   * Run a write. Changes and deletions carry the ETag of what the user saw (If-Match), so the
+   * server refuses them (412) if the record moved on meanwhile; the user is told and can reload.
+   * After a write the map reloads, so it then shows everyone's changes.
+   */
   async function guarded(write) {
-    const before = await api(`/partnerships/${page.pid}`);
-    if (before.revision !== ctx.revision) {
-      staleBanner(false);
-      throw new Stale();
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 412) {
+        staleBanner();
+        throw new Stale();
+      }
+      throw error;
     }
-    const result = await write();
-    const after = await api(`/partnerships/${page.pid}`);
-    ctx.revision = after.revision;
-    if (after.revision !== before.revision + 1) staleBanner(true);
-    return result;
   }
 
   // -- forms ------------------------------------------------------------------------------------
@@ -210,7 +212,10 @@ export function setupEditing(ctx) {
     const url = editingId === null
       ? `/partnerships/${page.pid}/stakeholders`
       : `/partnerships/${page.pid}/stakeholders/${editingId}`;
-    const saved = await submit(shForm, () => api(url, { method: editingId === null ? "POST" : "PATCH", body }));
+    const ifMatch = editingId === null ? null : etagFor(url);
+    const saved = await submit(shForm, () =>
+      api(url, { method: editingId === null ? "POST" : "PATCH", body, ifMatch }),
+    );
     if (saved) {
       $("stakeholder-dialog").close();
       await ctx.reload(saved.id);
@@ -359,7 +364,8 @@ export function setupEditing(ctx) {
       async () => {
         if (dialog.returnValue !== "confirm") return;
         try {
-          await guarded(() => api(`/partnerships/${page.pid}/stakeholders/${id}`, { method: "DELETE" }));
+          const url = `/partnerships/${page.pid}/stakeholders/${id}`;
+          await guarded(() => api(url, { method: "DELETE", ifMatch: etagFor(url) }));
           await ctx.reload(null);
           fillNames(ctx);
         } catch (error) {

@@ -80,14 +80,25 @@ export class ApiError extends Error {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// The ETag of every record this page has read, by URL: sent back as If-Match when the user
+// changes or deletes what they saw, so a change made meanwhile by someone else is never
+// overwritten silently (the server answers 412 instead).
+const etags = new Map();
+
+/** The ETag the page last read for an API path, if any. */
+export function etagFor(path) {
+  return etags.get(path.startsWith("/api/") ? path : `/api/v1${path}`) || null;
+}
+
 /**
  * Call /api/v1 with the session cookie. Returns the parsed JSON (null for 204).
  * A 202 (analysis still computing) is retried, calling onProgress with the body, until ready.
  * A 401 sends the browser to the sign-in page.
  */
-export async function api(path, { method = "GET", body, raw, onProgress, signal } = {}) {
+export async function api(path, { method = "GET", body, raw, onProgress, signal, ifMatch } = {}) {
   const url = path.startsWith("/api/") ? path : `/api/v1${path}`;
   const headers = { Accept: "application/json" };
+  if (ifMatch) headers["If-Match"] = ifMatch;
   let payload;
   if (raw !== undefined) {
     payload = raw;
@@ -108,6 +119,9 @@ export async function api(path, { method = "GET", body, raw, onProgress, signal 
       const next = location.pathname + location.search;
       location.assign(`/login?next=${encodeURIComponent(next)}`);
       throw new ApiError(401, "Your session has ended: sign in again.");
+    }
+    if (method === "GET" && response.ok && response.headers.get("ETag")) {
+      etags.set(url, response.headers.get("ETag"));
     }
     const text = await response.text();
     let data = null;

@@ -18,7 +18,9 @@ import {
 } from "./lib.js";
 import { displayName, loadGraph, metricOf } from "./graphmodel.js";
 import {
-  BIG,
+  ORG_VIEW_ABOVE,
+  PHYSICS_MAX_EDGES,
+  PHYSICS_MAX_NODES,
   edgeId,
   edgeItem,
   egoView,
@@ -39,7 +41,6 @@ const statusLine = $("map-status");
 
 const state = {
   model: null,
-  revision: page.revision,
   view: null,
   items: [],
   style: { colour: "sector", size: "none", layout: "force" },
@@ -70,9 +71,8 @@ async function start() {
   const n = state.model.nodes.size;
   const requested = params.get("view");
   let kind = requested === "organisations" || requested === "full" ? requested : null;
-  if (!kind) kind = n > BIG ? "organisations" : "full";
+  if (!kind) kind = n > ORG_VIEW_ABOVE ? "organisations" : "full";
   $("map-view").value = kind;
-  if (n > BIG) state.style.layout = "rings";
   $("map-layout").value = state.style.layout;
   const focus = Number(params.get("focus"));
   if (focus && state.model.nodes.has(focus) && kind === "organisations") {
@@ -169,12 +169,11 @@ function draw() {
   const m = state.model;
   state.view = currentView();
   state.items = state.view.nodes;
-  const big = state.items.length > BIG;
+  const big = state.items.length > PHYSICS_MAX_NODES || state.view.edges.length > PHYSICS_MAX_EDGES;
   const layoutSelect = $("map-layout");
   layoutSelect.querySelector('option[value="force"]').disabled = big;
-  if (big) state.style.layout = "rings";
-  layoutSelect.value = state.style.layout;
   const rings = state.style.layout === "rings" || big;
+  layoutSelect.value = rings ? "rings" : "force";
   measure();
   const { positions, radii } = ringLayout(m, state.items);
   state.rings = rings ? radii : null;
@@ -576,7 +575,7 @@ function selectNode(id, { focus, focusPanel }) {
       if (state.viewKind === "organisations" && m.nodes.get(id).group === id) {
         // an organisation is on the organisation view: fine
       } else {
-        state.viewKind = m.nodes.size > BIG ? "ego" : "full";
+        state.viewKind = m.nodes.size > ORG_VIEW_ABOVE ? "ego" : "full";
         state.egoCentre = id;
         $("map-view").value = state.viewKind;
         state.selected = id;
@@ -680,12 +679,6 @@ function editContext() {
   return {
     get model() {
       return state.model;
-    },
-    get revision() {
-      return state.revision;
-    },
-    set revision(value) {
-      state.revision = value;
     },
     get selected() {
       return state.selected;

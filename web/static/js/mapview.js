@@ -18,7 +18,11 @@ import {
 import { organisationName } from "./graphmodel.js";
 
 export const SHAPES = { hub: "star", organisation: "square", group: "hexagon", person: "dot" };
-export const BIG = 1500; // above this many nodes a view starts without physics
+/** Above this many stakeholders the map opens on the organisation view. */
+export const ORG_VIEW_ABOVE = 500;
+/** Views bigger than this are laid out on tier rings: a force layout would take too long. */
+export const PHYSICS_MAX_NODES = 500;
+export const PHYSICS_MAX_EDGES = 3000;
 
 const MAX_LABEL = 30;
 const short = (s) => (s.length > MAX_LABEL ? `${s.slice(0, MAX_LABEL - 1)}…` : s);
