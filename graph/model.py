@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import networkx as nx
 
@@ -112,9 +113,12 @@ class AnalyticGraph:
     engagements: list[Engagement] = field(default_factory=list)
     half_life: float = 180.0
 
-    @property
+    @cached_property
     def core(self) -> frozenset[int]:
-        """The hub and its members (persons whose organisation is the hub)."""
+        """The hub and its members (persons whose organisation is the hub).
+
+        Computed once per graph: callers ask for it inside loops over every node.
+        """
         return frozenset(
             [self.hub_id]
             + [

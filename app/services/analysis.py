@@ -175,6 +175,7 @@ def graph_json(*, session: Session, partnership: Partnership, as_of: date) -> st
     def compute():
         rec, ag = analytic_graph(session=session, partnership=partnership, as_of=as_of)
         nodes = []
+        core = ag.core
         for n in rec.nodes:
             nodes.append(
                 {
@@ -189,7 +190,7 @@ def graph_json(*, session: Session, partnership: Partnership, as_of: date) -> st
                     "engagement": n.engagement,
                     "desired_engagement": n.desired_engagement,
                     "owner_id": n.owner_id,
-                    "core": n.id in ag.core,
+                    "core": n.id in core,
                 }
             )
         links = [

@@ -177,10 +177,15 @@ function draw() {
   measure();
   const { positions, radii } = ringLayout(m, state.items);
   state.rings = rings ? radii : null;
+  // Only the whole map keeps its force layout between draws (after an edit, say): nodes stay
+  // where they were and a new one appears beside its organisation. The organisation and ego
+  // views are small enough to lay out afresh.
+  const keep = !rings && state.view.kind === "full" && Object.keys(state.positions).length > 0;
   const nodes = state.items.map((item) => {
     const node = nodeItem(m, item, state.style, state.analysis);
-    const saved = !rings && state.view.kind !== "organisations" ? state.positions[item.id] : null;
-    const p = saved || positions.get(item.id) || seedNear(m, item.id, state.positions);
+    const p = keep
+      ? state.positions[item.id] || seedNear(m, item.id, state.positions)
+      : positions.get(item.id) || { x: 0, y: 0 };
     if (item.node.kind !== "hub") {
       node.x = p.x;
       node.y = p.y;
@@ -189,7 +194,7 @@ function draw() {
     return node;
   });
   const edges = state.view.edges.map(edgeItem);
-  const physics = !rings && !allPlaced(nodes);
+  const physics = !rings && !keep;
   state.pathStyled = null;
   state.nodes = new vis.DataSet(nodes);
   state.edges = new vis.DataSet(edges);
@@ -240,7 +245,9 @@ function draw() {
   network.on("beforeDrawing", drawRings);
   const done = () => {
     network.setOptions({ physics: { enabled: false } });
-    state.positions = { ...state.positions, ...network.getPositions() };
+    if (!rings && state.view.kind === "full") {
+      state.positions = { ...state.positions, ...network.getPositions() };
+    }
     container.dataset.state = "ready";
     container.dataset.nodes = String(state.items.length);
     container.dataset.view = state.view.kind;
@@ -269,10 +276,6 @@ function draw() {
   renderLegend($("legend"), m, state.items, state.style, state.analysis);
   const ego = $("map-view").querySelector('option[value="ego"]');
   ego.disabled = state.selected === null && state.viewKind !== "ego";
-}
-
-function allPlaced(nodes) {
-  return nodes.every((n) => n.id === state.model.hubId || state.positions[n.id]);
 }
 
 function drawRings(ctx) {
@@ -689,7 +692,9 @@ function editContext() {
 
 /** Reload the graph after a change, keep everyone where they were, then select ``selectId``. */
 async function reload(selectId) {
-  if (state.network) state.positions = { ...state.positions, ...state.network.getPositions() };
+  if (state.network && state.view.kind === "full" && !state.rings) {
+    state.positions = { ...state.positions, ...state.network.getPositions() };
+  }
   state.model = await loadGraph(page.pid);
   state.declared = null;
   state.analysis.gaps = null;
