@@ -272,7 +272,16 @@ def serve(
         typer.echo(line)
     engine.dispose()
     uvicorn.run(
-        "app.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="info"
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        # Behind a trusted proxy, the client address (used by the sign-in rate limit) and the
+        # scheme (for Secure cookies) come from X-Forwarded-For and X-Forwarded-Proto.
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

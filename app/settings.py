@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(10_000, ge=0)
     pool_size: int = Field(5, ge=1)
     login_link_minutes: int = Field(60 * 24, ge=1)
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *).",
+    )
     session_hours: int = Field(12, ge=1, description="How long a browser session lasts.")
 
 
