@@ -296,7 +296,7 @@ def test_serve_on_an_empty_database_creates_the_schema_and_the_admin(engine, uvi
         (
             ("app.main:create_app",),
             {"factory": True, "host": "127.0.0.1", "port": 8765, "workers": 3,
-             "log_level": "info"},
+             "log_level": "info", "proxy_headers": True, "forwarded_allow_ips": "127.0.0.1"},
         )
     ]  # fmt: skip
     # a second start prints nothing new
