@@ -123,13 +123,18 @@ def revoke_token(*, session: Session, token_id: int) -> ApiToken:
     return token
 
 
+def find_by_secret(session: Session, model, secret: str):
+    """The (row, user) whose hashed secret matches, for tokens, links and sessions; or None."""
+    return session.execute(
+        select(model, User)
+        .join(User, User.id == model.user_id)
+        .where(model.token_hash == digest(secret))
+    ).first()
+
+
 def principal_for_token(*, session: Session, secret: str) -> Principal | None:
     """The principal a bearer token stands for, or None if unknown, revoked or expired."""
-    row = session.execute(
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(secret))
-    ).first()
+    row = find_by_secret(session, ApiToken, secret)
     if row is None:
         return None
     token, user = row

@@ -5,11 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlmodel import Session
 
 from app.auth import Principal
-from app.services.users import digest
+from app.services.users import digest, find_by_secret
 from app.tables import User, WebSession, utcnow
 
 __all__ = ["start", "principal_for", "end", "end_all_for", "COOKIE"]
@@ -33,11 +33,7 @@ def start(*, session: Session, user: User, hours: int) -> str:
 
 def principal_for(*, session: Session, secret: str) -> Principal | None:
     """The principal behind a session cookie, or None if unknown, ended or expired."""
-    row = session.execute(
-        select(WebSession, User)
-        .join(User, User.id == WebSession.user_id)
-        .where(WebSession.token_hash == digest(secret))
-    ).first()
+    row = find_by_secret(session, WebSession, secret)
     if row is None:
         return None
     ws, user = row
