@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -33,6 +33,11 @@ class AuditPage(BaseModel):
     count: int
 
 
+def _utc(at: datetime | None) -> datetime | None:
+    """A time without a zone (``2026-05-01``, say) is read as UTC, the zone of the trail."""
+    return at.replace(tzinfo=UTC) if at is not None and at.tzinfo is None else at
+
+
 @router.get("", response_model=AuditPage, responses=READ)
 def audit_trail(
     loaded: CanOwn,
@@ -41,7 +46,13 @@ def audit_trail(
     entity: Annotated[
         str | None, Query(pattern="^(partnership|stakeholder|tie|engagement|membership|import)$")
     ] = None,
-    since: Annotated[datetime | None, Query(description="Entries at or after this time.")] = None,
+    action: Annotated[str | None, Query(pattern="^(create|update|delete|erase|import)$")] = None,
+    since: Annotated[
+        datetime | None, Query(description="Entries at or after this time (UTC unless it says).")
+    ] = None,
+    until: Annotated[
+        datetime | None, Query(description="Entries before this time (UTC unless it says).")
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ):
@@ -51,7 +62,9 @@ def audit_trail(
         partnership_id=loaded.id,
         actor=actor,
         entity=entity,
-        since=since,
+        action=action,
+        since=_utc(since),
+        until=_utc(until),
         limit=limit,
         offset=offset,
     )

@@ -150,7 +150,9 @@ def page(
     partnership_id: int,
     actor: str | None = None,
     entity: str | None = None,
+    action: str | None = None,
     since: datetime | None = None,
+    until: datetime | None = None,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[AuditEntry], int]:
@@ -160,8 +162,12 @@ def page(
         conds.append(AuditEntry.actor == actor.strip().lower())
     if entity:
         conds.append(AuditEntry.entity == entity)
+    if action:
+        conds.append(AuditEntry.action == action)
     if since:
         conds.append(AuditEntry.at >= since)
+    if until:
+        conds.append(AuditEntry.at < until)
     count = session.execute(select(func.count()).select_from(AuditEntry).where(*conds)).scalar_one()
     rows = session.execute(
         select(AuditEntry)

@@ -108,6 +108,39 @@ def test_every_write_is_audited_with_field_names_not_values(api):
     assert other.get(f"/partnerships/{pid}/audit").status_code == 403
 
 
+def test_the_audit_trail_filters_by_action_actor_and_a_date_range(api):
+    t = tiny_partnership(api)
+    pid = t["pid"]
+    api.ok("PATCH", f"/partnerships/{pid}/stakeholders/{t['officer']}", json={"role": "Lead"})
+    api.ok("POST", f"/partnerships/{pid}/members", 201, json={"email": "aud@example.org"})
+    trail = api.ok("GET", f"/partnerships/{pid}/audit")
+    url = f"/partnerships/{pid}/audit"
+    updates = api.ok("GET", url, params={"action": "update"})
+    assert [(e["entity"], e["fields"]) for e in updates["data"]] == [("stakeholder", ["role"])]
+    members = api.ok("GET", url, params={"entity": "membership", "action": "create"})
+    assert members["count"] == 2  # the creator's own membership and aud@
+    assert members["data"][0]["entity_id"] != api.user_id
+    newest = trail["data"][0]["at"]
+    oldest = trail["data"][-1]["at"]
+    assert api.ok("GET", url, params={"until": oldest})["count"] == 0
+    assert (
+        api.ok("GET", url, params={"since": oldest, "until": "2999-01-01"})["count"]
+        == (trail["count"])
+    )
+    assert api.ok("GET", url, params={"since": "2999-01-01"})["count"] == 0
+    assert api.ok("GET", url, params={"until": "2000-01-01"})["count"] == 0
+    assert api.ok("GET", url, params={"since": newest})["count"] >= 1
+    assert api.ok("GET", url, params={"actor": "Analyst@Example.org"})["count"] == trail["count"]
+    assert api.ok("GET", url, params={"actor": "nobody@example.org"})["count"] == 0
+    paged = api.ok("GET", url, params={"limit": 2, "offset": 1})
+    assert paged["count"] == trail["count"]
+    assert [e["id"] for e in paged["data"]] == [e["id"] for e in trail["data"][1:3]]
+    for name, value in (("action", "obliterate"), ("until", "yesterday"), ("since", "soon")):
+        r = api.get(url, params={name: value})
+        assert r.status_code == 422, name
+        assert r.json()["detail"][0]["loc"] == ["query", name]
+
+
 def test_the_audit_log_is_append_only_in_the_database(api):
     tiny_partnership(api)
     with pytest.raises(Exception, match="append-only"), session_scope(api.engine) as s:
