@@ -30,6 +30,13 @@ class Settings(BaseSettings):
         description="Proxies whose X-Forwarded-For/-Proto are believed (comma-separated, or *).",
     )
     session_hours: int = Field(12, ge=1, description="How long a browser session lasts.")
+    analysis_wait_seconds: float = Field(
+        2.0,
+        ge=0,
+        le=60,
+        description="How long a request waits for an analysis being computed before it answers "
+        "202 with the progress.",
+    )
 
 
 @lru_cache

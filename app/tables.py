@@ -254,6 +254,42 @@ class AnalysisResult(SQLModel, table=True):
     )
 
 
+class AnalysisJob(SQLModel, table=True):
+    """One computation of an analysis, claimed by one process for every worker and replica.
+
+    The unique key makes the INSERT that claims a job the single point of decision; ``attempt``
+    is the fencing token: every claim and re-claim adds one, and the claimant's updates only
+    land while it still holds that attempt.
+    """
+
+    __tablename__ = "analysis_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    partnership_id: int = Field(sa_column=_fk("partnership.id", ondelete="CASCADE"))
+    revision: int = Field(sa_column=Column(BigInteger, nullable=False))
+    key: str = Field(max_length=128, description="Hash of what is computed, as_of, parameters.")
+    section: str = Field(max_length=40)
+    as_of: date
+    status: str = Field(default="running", max_length=20)
+    progress: float = 0.0
+    phase: str = Field(default="queued", max_length=40)
+    attempt: int = 1
+    failures: int = 0
+    claimed_by: str = Field(default="", max_length=200, description="host:pid of the claimant.")
+    started_at: datetime = Field(default_factory=utcnow)
+    heartbeat_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+    __table_args__ = (
+        UniqueConstraint("partnership_id", "revision", "key", name="uq_analysis_job_key"),
+        CheckConstraint(
+            "status IN ('running', 'done', 'failed', 'invalid')", name="ck_analysis_job_status"
+        ),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="ck_analysis_job_progress"),
+    )
+
+
 class WebSession(SQLModel, table=True):
     """A signed-in browser; the cookie holds a random secret, the table only its hash."""
 
