@@ -41,7 +41,9 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit runs before the response is sent, so a commit that fails (the
+# database went away, is read-only or full) answers 503 instead of a 2xx for a lost write.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_principal(

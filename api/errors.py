@@ -7,7 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed, Unauthorized
 
@@ -36,8 +36,16 @@ AUTH = {
     401: _doc(Message, "No valid bearer token or session."),
     403: _doc(Message, "The caller's role or token does not allow this."),
 }
+UNAVAILABLE = {
+    503: _doc(
+        Message,
+        "The database is unreachable, read-only or full; nothing was changed. "
+        "Retry after the seconds in the Retry-After header.",
+    ),
+}
 READ = {
     **AUTH,
+    **UNAVAILABLE,
     404: _doc(Message, "Not found, or not visible to the caller."),
     422: _doc(ValidationMessage, "A parameter is invalid."),
 }
@@ -50,7 +58,11 @@ WRITE = {
 
 
 def install(app: FastAPI) -> None:
-    """Register the handlers that turn domain errors into 4xx (and database trouble into 503)."""
+    """Register the handlers that turn domain errors into 4xx.
+
+    Database trouble (unreachable, read-only, full) becomes 503 in ``app.main``, which answers
+    the browser's pages too.
+    """
 
     @app.exception_handler(NotFound)
     async def _not_found(_: Request, exc: NotFound):
@@ -82,15 +94,6 @@ def install(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": "The change clashes with a concurrent change; reload and try again."},
             status_code=409,
-        )
-
-    @app.exception_handler(OperationalError)
-    async def _db_down(_: Request, exc: OperationalError):
-        log.error("database error: %s", exc.orig)
-        return JSONResponse(
-            {"detail": "The database is unavailable; try again shortly."},
-            status_code=503,
-            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(RecursionError)

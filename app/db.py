@@ -6,10 +6,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-__all__ = ["normalise_url", "make_engine", "open_session", "session_scope", "is_sqlite"]
+__all__ = [
+    "normalise_url",
+    "make_engine",
+    "open_session",
+    "session_scope",
+    "is_sqlite",
+    "DB_ERRORS",
+    "database_trouble",
+]
 
 
 def normalise_url(url: str) -> str:
@@ -60,6 +69,49 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, pool_size: int = 5) 
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+#: The exceptions that may mean the database, not the request, is at fault (see database_trouble).
+DB_ERRORS = (sa_exc.DBAPIError, sa_exc.TimeoutError)
+
+# SQLSTATE classes and codes (PostgreSQL): 08 connection exception, 57P0x the server is shutting
+# down or restarting, 53 insufficient resources (53100 disk full), 25006 read-only transaction,
+# 42501 insufficient privilege (a role allowed to read only).
+_PG_UNAVAILABLE = ("08", "57P01", "57P02", "57P03", "53000", "53200", "53300", "53400")
+_PG_FULL = ("53100",)
+_PG_READ_ONLY = ("25006", "42501")
+
+
+def database_trouble(exc: BaseException) -> str | None:
+    """Why the database, not the request, failed: "unavailable", "read_only", "full" or None.
+
+    None means an ordinary error (a bug, a constraint) that must not be disguised as an outage.
+    """
+    if isinstance(exc, sa_exc.TimeoutError):  # every pooled connection is busy
+        return "unavailable"
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    if exc.connection_invalidated:
+        return "unavailable"
+    orig = exc.orig
+    sqlstate = getattr(orig, "sqlstate", None) or ""
+    if sqlstate:
+        if sqlstate.startswith(_PG_FULL):
+            return "full"
+        if sqlstate.startswith(_PG_READ_ONLY):
+            return "read_only"
+        if sqlstate.startswith(_PG_UNAVAILABLE):
+            return "unavailable"
+    message = str(orig).lower()
+    if "disk is full" in message or "no space left" in message:
+        return "full"
+    if "readonly database" in message or "read-only" in message:
+        return "read_only"
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)):
+        # SQLite: locked past the busy timeout, file gone, I/O error; psycopg: the server is
+        # unreachable or the connection broke.
+        return "unavailable"
+    return None
 
 
 def open_session(engine: Engine, *, write: bool = False) -> Session:

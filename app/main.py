@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import html
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.engine import Engine
 
 from app import __version__
-from app.db import make_engine
+from app.db import DB_ERRORS, database_trouble, make_engine
 from app.limits import BodyLimitMiddleware
 from app.security import SecurityMiddleware
 from app.settings import Settings, get_settings
+
+log = logging.getLogger("stakemap")
+
+#: What a caller is told when the database, not the request, is at fault (HTTP 503).
+UNAVAILABLE_MESSAGES = {
+    "unavailable": "The database is unavailable; try again shortly.",
+    "read_only": "The database is read-only at the moment; nothing was changed. Reading still "
+    "works; try the change again later.",
+    "full": "The database is full; nothing was changed. Ask the administrator to free space, "
+    "then try again.",
+}
+RETRY_AFTER_SECONDS = 5
 
 DESCRIPTION = """
 Stakemap stores a partnership's hub, its stakeholders and their wider networks as a graph, and
@@ -24,6 +40,8 @@ stakeholder.
 
 Lists take `limit` (≤ 500) and `offset` and return `{"data": [...], "count": total}`. Errors are
 `{"detail": "message"}`, or for validation a list of `{"loc", "msg", "type"}` naming each field.
+When the database is unreachable, read-only or full, any route answers 503 with a `Retry-After`
+header and nothing is changed; the service recovers by itself when the database does.
 """
 
 
@@ -50,6 +68,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         pool_size=settings.pool_size,
     )
     install_errors(app)
+    _install_database_errors(app)
     app.include_router(api_router())
     install_docs(app)
     install_web(app)
@@ -57,3 +76,46 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Added last, so it wraps everything: every response, even a 413, carries the headers.
     app.add_middleware(SecurityMiddleware)
     return app
+
+
+def _install_database_errors(app: FastAPI) -> None:
+    """Answer 503 (JSON for the API, a page for the browser) when the database is at fault.
+
+    Nothing is kept between requests: each one checks a connection out of the pool, which
+    pings it first (``pool_pre_ping``), so the service recovers on its own once the database
+    is back.
+    """
+    for exc_class in DB_ERRORS:
+        app.add_exception_handler(exc_class, _database_error)
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    kind = database_trouble(exc)
+    if kind is None:
+        raise exc  # a bug or an unexpected constraint: a 500, logged, not disguised as an outage
+    log.error("database %s: %s", kind, getattr(exc, "orig", None) or exc)
+    message = UNAVAILABLE_MESSAGES[kind]
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    wants_page = not request.url.path.startswith(("/api/", "/openapi")) and "text/html" in (
+        request.headers.get("accept", "")
+    )
+    if not wants_page:
+        return JSONResponse({"detail": message}, status_code=503, headers=headers)
+    return HTMLResponse(_unavailable_page(message), status_code=503, headers=headers)
+
+
+def _unavailable_page(message: str) -> str:
+    from web.render import static_url
+
+    return (
+        '<!doctype html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>Service unavailable · Stakemap</title>\n"
+        f'<link rel="stylesheet" href="{static_url("css/app.css")}">\n</head>\n'
+        '<body class="page-plain">\n<main id="main">\n<section class="card narrow">\n'
+        "<h1>Service unavailable</h1>\n"
+        f"<p>{html.escape(message)}</p>\n"
+        "<p>This page will work again once the database is back; reload it in a moment.</p>\n"
+        '<p><a class="btn" href="">Reload</a></p>\n'
+        "</section>\n</main>\n</body>\n</html>\n"
+    )

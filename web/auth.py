@@ -148,7 +148,8 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-DbSession = Annotated[Session, Depends(get_db)]
+# Committed before the response is sent, so a failed commit is never reported as a success.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
 
 def browser_principal(request: Request, session: DbSession) -> Principal | None:
