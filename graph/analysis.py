@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from graph._engine import arrays
 from graph.brokerage import boundary_spanners, gould_fernandez, structural_holes
 from graph.build import groups
@@ -18,7 +20,13 @@ __all__ = ["SECTIONS", "full_analysis"]
 SECTIONS = ("summary", "reach", "centrality", "brokerage", "fragility", "communities")
 
 
-def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph", workers: int | None = None) -> dict:
+def full_analysis(
+    ag: AnalyticGraph,
+    *,
+    engine: str = "igraph",
+    workers: int | None = None,
+    progress: Callable[[str, float], None] | None = None,
+) -> dict:
     """Return every section of the analysis, each computed once and shared.
 
     ``{"as_of", "summary", "reach", "centrality", "brokerage", "fragility", "communities"}``:
@@ -36,7 +44,8 @@ def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph", workers: int | N
     Node-level results are keyed by stakeholder id (int keys: the API layer converts them). NaN
     and infinity never appear (None instead). With the igraph engine the all-pairs centralities
     start first (in ``workers`` processes, see :func:`graph.centrality.centrality`) and everything
-    else is computed while they run.
+    else is computed while they run. ``progress(phase, fraction)``, when given, is told as each
+    phase starts.
 
     Examples
     --------
@@ -45,6 +54,8 @@ def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph", workers: int | N
     >>> r["summary"]["stakeholders"], r["reach"]["tiers"], r["summary"]["modularity"]
     (1, {1: 0}, None)
     """
+    tell = progress or (lambda phase, fraction: None)
+    tell("reach", 0.1)
     a = None if engine == "networkx" else arrays(ag.G)
     pending = None if a is None else start_all_pairs(a, workers)
     org = groups(ag)
@@ -64,18 +75,21 @@ def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph", workers: int | N
         "summary": rs,
     }
 
+    tell("brokerage", 0.2)
     gf = gould_fernandez(ag, _groups=org)
     brokerage = {
         "gould_fernandez": gf,
         "structural_holes": structural_holes(ag, engine=engine, _arrays=a),
         "boundary_spanners": boundary_spanners(ag, _groups=org, _brokerage=gf),
     }
+    tell("fragility", 0.3)
     fragility = {
         "articulation_points": articulation_points(ag, engine=engine, _arrays=a),
         "bridges": [list(b) for b in bridges(ag, engine=engine, _arrays=a)],
         "dependants": dependants(ag, engine=engine, _arrays=a),
         "bus_factor": bus_factor(ag, _groups=org),
     }
+    tell("communities", 0.35)
     lv = louvain(ag, engine=engine, _arrays=a)
     ei_org = ei_index(ag, _groups=org)
     ei_sector = ei_index(ag, _groups=sector)
@@ -84,9 +98,11 @@ def full_analysis(ag: AnalyticGraph, *, engine: str = "igraph", workers: int | N
         "ei_index": {"organisation": ei_org, "sector": ei_sector},
         "mixing_matrix": {"sector": mixing_matrix(ag, _groups=sector)},
     }
+    summary = summarise(ag, reach=rs, ei_org=ei_org, ei_sector=ei_sector, communities=lv)
+    tell("centrality", 0.4)
     result = {
         "as_of": ag.as_of.isoformat(),
-        "summary": summarise(ag, reach=rs, ei_org=ei_org, ei_sector=ei_sector, communities=lv),
+        "summary": summary,
         "reach": reach,
         "centrality": centrality(ag, engine=engine, _arrays=a, _all_pairs=pending),
         "brokerage": brokerage,
