@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlmodel import Session
 
-from app.auth import Principal
+from app.auth import Principal, role_allows
 from app.enums import Role
 from app.errors import Forbidden, NotFound
 from app.schemas import MAX_ID
@@ -23,16 +23,20 @@ from web.render import render
 
 __all__ = ["install", "PAGES"]
 
-#: The pages of a partnership: (slug, navigation label, JSON twin under /api/v1/partnerships/{pid}).
+#: The pages of a partnership: (slug, navigation label, JSON twin under
+#: /api/v1/partnerships/{pid}, the role a member needs to open it).
 PAGES = (
-    ("map", "Map", "/graph"),
-    ("gaps", "Gaps", "/analysis/gaps"),
-    ("grid", "Grid", "/graph"),
-    ("reach", "Reach", "/analysis/reach"),
-    ("import", "Import", "/export?format=stakemap"),
-    ("report", "Report", "/analysis/summary"),
+    ("map", "Map", "/graph", Role.viewer),
+    ("gaps", "Gaps", "/analysis/gaps", Role.viewer),
+    ("grid", "Grid", "/graph", Role.viewer),
+    ("reach", "Reach", "/analysis/reach", Role.viewer),
+    ("import", "Import", "/export?format=stakemap", Role.viewer),
+    ("report", "Report", "/analysis/summary", Role.viewer),
+    ("members", "Members", "/members", Role.owner),
+    ("audit", "Audit", "/audit", Role.owner),
 )
-_TWIN = {slug: twin for slug, _, twin in PAGES}
+_TWIN = {slug: twin for slug, _, twin, _ in PAGES}
+_NEEDS = {slug: needed for slug, _, _, needed in PAGES}
 
 router = APIRouter(include_in_schema=False)
 Viewer = Annotated[Principal | None, Depends(auth.browser_principal)]
@@ -71,16 +75,27 @@ def _partnership_page(
         return _to_login(request)
     try:
         p, role = partnership_service.get_for(
-            session=session, partnership_id=pid, principal=principal, needed=Role.viewer
+            session=session, partnership_id=pid, principal=principal, needed=_NEEDS[slug]
         )
         public = partnership_service.public(session=session, partnership=p, role=role)
     except NotFound:
         return _not_found(
             request, principal, "There is no such partnership, or you are not a member of it."
         )
-    except Forbidden as exc:
-        return _not_found(request, principal, str(exc), 403)
+    except Forbidden:
+        return _not_found(
+            request,
+            principal,
+            f"Only an owner of this partnership can open its {slug} page.",
+            403,
+        )
     can_edit = principal.is_admin or role in (Role.editor.value, Role.owner.value)
+    # The tabs a user may open: owners (and site admins) also see Members and Audit.
+    nav = [
+        (s, label)
+        for s, label, _, needed in PAGES
+        if principal.is_admin or role_allows(role, needed)
+    ]
     return render(
         request,
         f"{slug}.html",
@@ -88,7 +103,7 @@ def _partnership_page(
             "principal": principal,
             "p": public,
             "page": slug,
-            "pages": PAGES,
+            "pages": nav,
             "can_edit": can_edit,
             "json_url": f"/api/v1/partnerships/{pid}{_TWIN[slug]}",
         },
@@ -110,7 +125,7 @@ def _add_page(slug: str) -> None:
     )
 
 
-for _slug, _, _ in PAGES[1:]:
+for _slug, *_ in PAGES[1:]:
     _add_page(_slug)
 
 
