@@ -409,5 +409,47 @@ def export_file(
         typer.echo(f"Wrote {output} ({len(out.content):,} bytes).", err=True)
 
 
+@cli.command("backup")
+def backup_cmd(
+    file: str = typer.Argument(
+        ..., help="Where to write: a file (gzip-compressed when it ends .gz), or - for stdout."
+    ),
+):
+    """Back up every partnership, user, membership and the audit log as versioned JSON.
+
+    The file holds password and token hashes and personal data: it is readable by its owner only.
+    """
+    from app.backup import BackupError, backup_to
+
+    engine = _engine()
+    try:
+        summary = backup_to(engine, file, stdout=sys.stdout)
+    except BackupError as exc:
+        _fail(str(exc))
+    where = "standard output" if file == "-" else file
+    typer.echo(f"Backed up {summary.describe()} to {where}.", err=True)
+
+
+@cli.command("restore")
+def restore_cmd(
+    file: str = typer.Argument(..., help="A backup file (plain or gzip), or - for stdin."),
+):
+    """Restore a backup into an EMPTY database (created when absent), all or nothing.
+
+    Ids are kept, so API URLs stay valid. A database that holds anything is refused.
+    """
+    from app.backup import BackupError, restore_from
+
+    engine = _engine(check=False)
+    try:
+        summary = restore_from(engine, file, stdin=sys.stdin.buffer, actor="cli")
+    except BackupError as exc:
+        _fail(f"{exc}; nothing was restored")
+    typer.echo(
+        f"Restored {summary.describe()} from a backup made {summary.created_at} "
+        f"(schema {summary.schema_revision})."
+    )
+
+
 def main() -> None:
     cli()
