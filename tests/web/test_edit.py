@@ -190,7 +190,7 @@ def test_a_second_coordinator_is_told_instead_of_overwriting(page, server, pid, 
     person = _find(server, pid, "Gillian Ross")
     url = f"/partnerships/{pid}/stakeholders/{person['id']}"
     _open(page, server, pid, focus=person["id"])
-    page.locator("#panel").get_by_role("button", name="Edit").click()
+    page.locator("#panel").get_by_role("button", name="Edit", exact=True).click()
     expect(page.locator("#sh-name")).to_have_value("Gillian Ross")
     # Someone else changes her while this coordinator has the form open.
     assert server.api("PATCH", url, json={"role": "Theirs"}).status_code == 200
@@ -208,7 +208,7 @@ def test_a_second_coordinator_is_told_instead_of_overwriting(page, server, pid, 
     # After reloading, the same edit goes through.
     page.fill("#map-search", "Gillian Ross")
     page.keyboard.press("Enter")
-    page.locator("#panel").get_by_role("button", name="Edit").click()
+    page.locator("#panel").get_by_role("button", name="Edit", exact=True).click()
     expect(page.locator("#sh-role")).to_have_value("Theirs")
     page.fill("#sh-role", "Mine")
     page.click("#stakeholder-form button[type=submit]")
@@ -235,7 +235,7 @@ def test_edit_a_stakeholder_by_clicking_it(page, server, pid):
     x, y = focus_on_map(page, person["id"])
     page.mouse.click(x, y)
     page.locator("#panel-title", has_text="Gillian Ross").wait_for()
-    page.locator("#panel").get_by_role("button", name="Edit").click()
+    page.locator("#panel").get_by_role("button", name="Edit", exact=True).click()
     expect(page.locator("#sh-name")).to_have_value("Gillian Ross")
     page.select_option("#sh-engagement", "supportive")
     page.click("#stakeholder-form button[type=submit]")

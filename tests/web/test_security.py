@@ -68,7 +68,7 @@ def test_map_tooltip_panel_search_and_forms(page, server):
     screenshot(page, "security-map-panel")
     _no_injection(page)
     # the edit form and the engagement form hold the text as values
-    panel.get_by_role("button", name="Edit").click()
+    panel.get_by_role("button", name="Edit", exact=True).click()
     page.wait_for_function(
         "(name) => document.getElementById('sh-name').value === name", arg=XSS_PERSON
     )

@@ -1,11 +1,13 @@
-// The map's side panel: one stakeholder's profile, metrics, gaps, engagement history and the
-// warmest path to them from the hub (lit up on the map).
+// The map's side panel: one stakeholder's profile, metrics, gaps, declared ties, engagement
+// history and the warmest path to them from the hub (lit up on the map). Editors also get Edit and
+// Delete beside each tie and each engagement.
 
-import { api, el, errorText, fmt, label, page, replace } from "./lib.js";
+import { api, el, errorText, fmt, label, page, replace, todayIso } from "./lib.js";
 import { metricOf, organisationName, quadrant } from "./graphmodel.js";
 import { gapItem } from "./gapview.js";
 
 const body = () => document.getElementById("panel-body");
+const TIE_LIMIT = 100;
 let token = 0;
 
 function row(term, value) {
@@ -15,6 +17,25 @@ function row(term, value) {
 
 function section(title, ...children) {
   return el("section", { class: "panel-section" }, el("h3", {}, title), ...children);
+}
+
+/** A section whose heading can take the focus (after an edit or a deletion inside it). */
+function focusableSection(id, title, ...children) {
+  return el("section", { class: "panel-section" }, el("h3", { id, tabindex: "-1" }, title), ...children);
+}
+
+/** Edit and Delete for one tie or engagement; ``what`` completes their accessible names. */
+function itemActions(what, onEdit, onDelete) {
+  return el(
+    "div",
+    { class: "item-actions" },
+    el("button", { type: "button", class: "btn", "aria-label": `Edit ${what}`, onclick: onEdit }, "Edit"),
+    el(
+      "button",
+      { type: "button", class: "btn danger-outline", "aria-label": `Delete ${what}`, onclick: onDelete },
+      "Delete",
+    ),
+  );
 }
 
 function personLink(ctx, id) {
@@ -59,6 +80,7 @@ export async function showPanel(ctx, id) {
   const profile = el("dl", { class: "facts" }, el("dt", {}, "Loading"), el("dd", {}, "…"));
   const metrics = el("dl", { class: "facts" });
   const gapList = el("div", {});
+  const ties = el("div", {}, el("p", { class: "muted" }, "Loading ties…"));
   const history = el("div", {}, el("p", { class: "muted" }, "Loading engagement history…"));
   const path = el("div", {}, el("p", { class: "muted" }, "Finding the warmest path…"));
   replace(
@@ -70,7 +92,8 @@ export async function showPanel(ctx, id) {
     section("Gaps", gapList),
     section("Profile", profile),
     section("Metrics", metrics),
-    section("Engagement history", history),
+    focusableSection("panel-ties", "Ties", ties),
+    focusableSection("panel-history", "Engagement history", history),
   );
   renderMetrics(ctx, node, metrics);
   renderGaps(ctx, id, gapList);
@@ -79,6 +102,10 @@ export async function showPanel(ctx, id) {
     api(`/partnerships/${page.pid}/stakeholders/${id}`).then(
       (s) => mine === token && renderProfile(ctx, s, profile),
       (e) => mine === token && replace(profile, el("dd", {}, errorText(e))),
+    ),
+    api(`/partnerships/${page.pid}/ties?stakeholder_id=${id}&limit=${TIE_LIMIT}`).then(
+      (list) => mine === token && renderTies(ctx, id, list, ties),
+      (e) => mine === token && replace(ties, el("p", { class: "error" }, errorText(e))),
     ),
     api(`/partnerships/${page.pid}/engagements?stakeholder_id=${id}&limit=10`).then(
       (list) => mine === token && renderHistory(ctx, id, list, history),
@@ -179,19 +206,94 @@ function renderHistory(ctx, id, list, root) {
       who.append(personLink(ctx, p));
     });
     if (others.length > 4) who.append(` and ${others.length - 4} more`);
+    const what = `the ${label("channels", e.channel).toLowerCase()} of ${fmt.date(e.occurred_on)}`;
     return el(
       "li",
-      {},
+      { dataset: { engagementId: String(e.id) } },
       el("span", { class: "when" }, fmt.date(e.occurred_on)),
       el("span", { class: "channel" }, label("channels", e.channel)),
       " with ",
       who,
       e.summary ? el("p", { class: "summary" }, e.summary) : null,
+      ctx.editing
+        ? itemActions(
+            what,
+            () => ctx.editing.editEngagement(e.id),
+            () => ctx.editing.deleteEngagement(e),
+          )
+        : null,
     );
   });
   replace(root, el("ol", { class: "history" }, items));
   if (list.count > list.data.length) {
     root.append(el("p", { class: "muted" }, `Showing the latest ${list.data.length} of ${list.count}.`));
+  }
+}
+
+// How a tie reads from this stakeholder's side: "Reports to X" or "X reports to them".
+const TIE_OUT = {
+  collaborates: "Collaborates with",
+  reports_to: "Reports to",
+  funds: "Funds",
+  commissions: "Commissions",
+  advises: "Advises",
+  informal: "Informal tie with",
+};
+const TIE_IN = {
+  collaborates: "collaborates with them",
+  reports_to: "reports to them",
+  funds: "funds them",
+  commissions: "commissions them",
+  advises: "advises them",
+  informal: "has an informal tie with them",
+};
+
+function tieFacts(t) {
+  const today = todayIso();
+  const facts = [`strength ${t.strength} of 5`];
+  if (t.directed) facts.push("one-way");
+  if (t.valid_from && t.valid_from > today) facts.push(`starts ${fmt.date(t.valid_from)}`);
+  else if (t.valid_from) facts.push(`since ${fmt.date(t.valid_from)}`);
+  if (t.valid_to && t.valid_to < today) facts.push(`ended ${fmt.date(t.valid_to)}`);
+  else if (t.valid_to) facts.push(`until ${fmt.date(t.valid_to)}`);
+  return facts.join(" · ");
+}
+
+function renderTies(ctx, id, list, root) {
+  if (!list.data.length) {
+    const hint = ctx.editing ? " Use “Connect…” to declare one." : "";
+    replace(root, el("p", { class: "muted" }, `No declared ties.${hint}`));
+    return;
+  }
+  const nameOf = (sid) => (ctx.model.nodes.get(sid) || { name: `#${sid}` }).name;
+  const other = (t) => (t.source_id === id ? t.target_id : t.source_id);
+  const sorted = [...list.data].sort((a, b) => nameOf(other(a)).localeCompare(nameOf(other(b))));
+  const items = sorted.map((t) => {
+    const them = other(t);
+    const today = todayIso();
+    const ended = Boolean(t.valid_to && t.valid_to < today);
+    const line = el("span", { class: "relation" });
+    const kindText = t.source_id === id ? TIE_OUT[t.kind] : TIE_IN[t.kind];
+    if (t.source_id === id) line.append(`${kindText || label("tieKinds", t.kind)} `, personLink(ctx, them));
+    else line.append(personLink(ctx, them), ` ${kindText || label("tieKinds", t.kind)}`);
+    return el(
+      "li",
+      { class: ended ? "tie ended" : "tie", dataset: { tieId: String(t.id) } },
+      line,
+      el("span", { class: "facts-line" }, tieFacts(t)),
+      t.notes ? el("p", { class: "summary" }, t.notes) : null,
+      ctx.editing
+        ? itemActions(
+            `the tie with ${nameOf(them)}`,
+            () => ctx.editing.editTie(t.id),
+            () => ctx.editing.deleteTie(t),
+          )
+        : null,
+    );
+  });
+  replace(root, el("ul", { class: "history ties" }, items));
+  if (list.count > list.data.length) {
+    root.append(el("p", { class: "muted" }, `Showing ${list.data.length} of ${list.count} ties.`));
   }
 }
 
