@@ -1,4 +1,18 @@
 # Stakemap: one container serving the browser app and /api/v1.
+
+# Build the wheel (with graph._brandes, the compiled analysis kernel) where a C compiler is.
+FROM python:3.11-slim AS build
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY pyproject.toml setup.py README.md ./
+COPY app ./app
+COPY graph ./graph
+COPY api ./api
+COPY web ./web
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -7,12 +21,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     STAKEMAP_DATABASE_URL=sqlite:////var/lib/stakemap/stakemap.db
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-COPY app ./app
-COPY graph ./graph
-COPY api ./api
-COPY web ./web
-RUN pip install .
+COPY --from=build /wheels /wheels
+RUN pip install /wheels/*.whl && rm -rf /wheels
 COPY data ./data
 
 RUN useradd --system --uid 10001 --home /var/lib/stakemap --create-home stakemap

@@ -1,8 +1,9 @@
 """Node centrality on the undirected view (SPEC §4).
 
 networkx is the reference for every formula. ``engine="networkx"`` computes everything with it;
-``engine="igraph"`` (the default) computes the all-pairs metrics with compiled code — betweenness
-with igraph, closeness and harmonic closeness from one pass of scipy's Dijkstra, eigenvector
+``engine="igraph"`` (the default) computes the all-pairs metrics with compiled code — betweenness,
+closeness and harmonic closeness in one Brandes pass of ``graph._brandes`` (C, over threads), or
+where that is not built igraph's betweenness and scipy's Dijkstra — eigenvector
 centrality as networkx's own power iteration on a sparse matrix — and agrees with networkx within
 1e-9 (the tests check it). Edge lengths are on a dyadic grid (see :func:`graph.build.distance`),
 so both engines see the same shortest paths.
@@ -15,7 +16,7 @@ import math
 import networkx as nx
 import numpy as np
 
-from graph._allpairs import AllPairs, betweenness_raw, closeness_harmonic_rows, default_workers
+from graph._allpairs import AllPairs, default_workers
 from graph._engine import Arrays, arrays
 from graph.model import AnalyticGraph
 
@@ -72,7 +73,8 @@ def betweenness(
     if engine == "networkx":
         return nx.betweenness_centrality(G, weight="distance", normalized=True)
     a = _arrays or arrays(G)
-    return a.to_ids(_scale_betweenness(betweenness_raw(a.n, a.src, a.dst, a.distance)))
+    raw, _, _ = start_all_pairs(a).result()
+    return a.to_ids(_scale_betweenness(raw))
 
 
 def _scale_betweenness(raw: np.ndarray) -> np.ndarray:
@@ -113,7 +115,7 @@ def closeness_and_harmonic(
             nx.harmonic_centrality(G, distance="distance"),
         )
     a = _arrays or arrays(G)
-    clo, har = closeness_harmonic_rows(a.n, a.src, a.dst, a.distance)
+    _, clo, har = start_all_pairs(a).result()
     return a.to_ids(clo), a.to_ids(har)
 
 
@@ -189,8 +191,8 @@ def pagerank(ag: AnalyticGraph) -> dict[int, float]:
 
 
 def start_all_pairs(a: Arrays, workers: int | None = None) -> AllPairs:
-    """Start the all-pairs metrics of the igraph engine (in worker processes when
-    ``workers`` > 1; ``None`` chooses: 2 from 3,000 stakeholders on a multi-core machine)."""
+    """Start the all-pairs metrics of the igraph engine (in ``workers`` threads, or processes
+    without the compiled kernel; ``None`` chooses from the graph's size and the cores)."""
     w = default_workers(a.n) if workers is None else workers
     return AllPairs(a.n, a.src, a.dst, a.distance, workers=w)
 

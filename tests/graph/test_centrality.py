@@ -7,8 +7,11 @@ import random
 from datetime import date, timedelta
 
 import networkx as nx
+import numpy as np
 import pytest
 
+from graph import _allpairs
+from graph._engine import arrays
 from graph.build import build
 from graph.centrality import (
     METRICS,
@@ -223,3 +226,68 @@ def test_worker_processes_give_the_same_numbers():
     parallel = centrality(ag, workers=2)
     for v, row in serial.items():
         assert parallel[v] == pytest.approx(row, abs=1e-12)
+
+
+def test_the_compiled_kernel_is_built():
+    # CI installs the package, which builds graph._brandes; without it the analysis falls back to
+    # igraph + scipy (right, but about twice as slow and in processes)
+    assert _allpairs.COMPILED, "graph._brandes was not built: reinstall with a C compiler"
+
+
+def _all_pairs_reference(G: nx.Graph):
+    return (
+        nx.betweenness_centrality(G, weight="distance", normalized=False),
+        nx.closeness_centrality(G, distance="distance", wf_improved=True),
+        nx.harmonic_centrality(G, distance="distance"),
+    )
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["brandes", "igraph+scipy"])
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: random_partnership(4, n=70, discrete=True).G,
+        lambda: random_partnership(5, n=70, discrete=False).G,
+        # a grid: unit lengths, so very many equal shortest paths (the tie-counting case)
+        lambda: from_networkx(nx.grid_2d_graph(6, 7))[0].G,
+    ],
+    ids=["discrete", "engagements", "grid"],
+)
+def test_both_all_pairs_paths_match_networkx(compiled, workers, make):
+    if compiled and not _allpairs.COMPILED:
+        pytest.fail("graph._brandes was not built")
+    G = make()
+    a = arrays(G)
+    raw, clo, har = _allpairs.AllPairs(
+        a.n, a.src, a.dst, a.distance, workers=workers, compiled=compiled
+    ).result()
+    btw_ref, clo_ref, har_ref = _all_pairs_reference(G)
+    for i, v in enumerate(a.nodes):
+        # networkx's unnormalised undirected betweenness counts each unordered pair once, as here
+        assert raw[i] == pytest.approx(btw_ref[v], rel=1e-12, abs=TOL), v
+        assert clo[i] == pytest.approx(clo_ref[v], rel=1e-12, abs=TOL), v
+        assert har[i] == pytest.approx(har_ref[v], rel=1e-12, abs=TOL), v
+
+
+def test_the_kernel_refuses_malformed_input():
+    if not _allpairs.COMPILED:
+        pytest.fail("graph._brandes was not built")
+    from graph import _brandes
+
+    ok = (np.array([0, 1, 2], dtype=np.int64), np.array([1, 0], dtype=np.int64), np.ones(2))
+    out = (np.zeros(2), np.zeros(2), np.zeros(2))
+    _brandes.allpairs(2, *ok, 0, 2, *out)
+    assert out[0].tolist() == [0.0, 0.0] and out[2].tolist() == [1.0, 1.0]
+    bad = [
+        ((np.array([0, 1, 3], dtype=np.int64), ok[1], ok[2]), "indptr"),
+        ((ok[0], np.array([1, 5], dtype=np.int64), ok[2]), "indices"),
+        ((ok[0], ok[1], np.array([1.0, 0.0])), "positive"),
+        ((ok[0], ok[1], np.array([1.0, np.nan])), "positive"),
+        ((ok[0], ok[1].astype(np.int32), ok[2]), "indices"),
+    ]
+    for arrays_, word in bad:
+        with pytest.raises(ValueError, match=word):
+            _brandes.allpairs(2, *arrays_, 0, 2, *out)
+    with pytest.raises(ValueError):
+        _brandes.allpairs(2, *ok, 1, 3, *out)
