@@ -77,8 +77,8 @@ function fields(e) {
   const names = (e.fields || []).map((f) => f.replaceAll("_", " "));
   return el(
     "td",
-    { class: "audit-fields" },
-    names.length ? names.join(", ") : el("span", { class: "muted" }, "—"),
+    { class: names.length ? "audit-fields has-fields" : "audit-fields" },
+    names.length ? names.join(", ") : e.detail ? null : el("span", { class: "muted" }, "—"),
     e.detail ? el("span", { class: "audit-detail muted" }, e.detail) : null,
   );
 }

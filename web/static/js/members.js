@@ -4,6 +4,9 @@
 
 import { ApiError, api, el, errorText, fmt, page, replace, status } from "./lib.js";
 
+const NOT_EMAIL = "That is not an email address: write it like name@example.org";
+// The API's own rule, checked here first so that a typo gets its answer at once.
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const ROLES = { viewer: "Viewer", editor: "Editor", owner: "Owner" };
 const me = Number(document.getElementById("members-page").dataset.me);
 const table = document.getElementById("members-table");
@@ -19,7 +22,9 @@ let members = [];
 function refusal(error) {
   let text = errorText(error);
   if (error instanceof ApiError && Array.isArray(error.detail)) {
-    text = error.detail.map((d) => d.msg).join("; ");
+    text = error.detail
+      .map((d) => ((d.loc || []).includes("email") && d.type === "string_pattern_mismatch" ? NOT_EMAIL : d.msg))
+      .join("; ");
   }
   text = text.charAt(0).toUpperCase() + text.slice(1);
   if (!/[.!?]$/.test(text)) text += ".";
@@ -171,6 +176,10 @@ form.addEventListener("submit", async (e) => {
   };
   if (!email) {
     show("email", "Give the new member's email address.");
+    return;
+  }
+  if (!EMAIL.test(email)) {
+    show("email", `${NOT_EMAIL}.`);
     return;
   }
   const submit = document.getElementById("add-submit");
