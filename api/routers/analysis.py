@@ -1,12 +1,20 @@
-"""/api/v1/partnerships/{pid}/analysis/* and /graph — SPEC §3–§6, results cached per revision."""
+"""/api/v1/partnerships/{pid}/analysis/* and /graph — SPEC §3–§6, results cached per revision.
+
+Every route here is computed off the request path, once across every worker and replica (see
+``app.services.analysis``): a request waits up to ``STAKEMAP_ANALYSIS_WAIT_SECONDS`` for the result
+and otherwise answers 202 with the progress, to be asked again after ``Retry-After`` seconds. The
+parameterised ones (path, recommendations, what-if, compare) go the same way: each loads the whole
+partnership and builds its graph, which alone takes seconds for thousands of stakeholders, and
+what-if and compare build it twice and recompute reach and gaps.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CanRead, SessionDep
@@ -24,11 +32,53 @@ AsOf = Annotated[
     Query(description="Analyse the partnership as on this date (default today)."),
 ]
 JSON_OK = {200: {"description": "The result, as JSON.", "content": {"application/json": {}}}}
-DOCS = {**READ, **JSON_OK}
 
 
-def _json(text: str) -> Response:
-    return Response(content=text, media_type="application/json")
+class AnalysisPending(BaseModel):
+    """The analysis is being computed (or its last attempt failed and will be retried)."""
+
+    status: Literal["running", "failed"] = Field(
+        description="running: being computed; failed: the last attempt failed, and the request "
+        "after retry_after seconds starts another."
+    )
+    progress: float = Field(ge=0, le=1, description="How far the computation is, 0 to 1.")
+    phase: str = Field(description="What it is doing: loading, building, centrality, gaps…")
+    retry_after: int = Field(ge=0, description="Seconds to wait before asking again.")
+    error: str | None = Field(None, description="Why the last attempt failed (status failed).")
+
+
+PENDING = {
+    202: {
+        "model": AnalysisPending,
+        "description": "Not computed yet: the computation has started (once, for every worker). "
+        "Ask again, with the same request, after the seconds in Retry-After.",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
+            "Location": {
+                "description": "Where to ask again (this URL; GET routes only).",
+                "schema": {"type": "string"},
+            },
+        },
+    }
+}
+DOCS = {**READ, **JSON_OK, **PENDING}
+
+
+def _wait(request: Request) -> float:
+    return request.app.state.settings.analysis_wait_seconds
+
+
+Wait = Annotated[float, Depends(_wait)]
+
+
+def _json(result: str | service.Pending, request: Request) -> Response:
+    if isinstance(result, str):
+        return Response(content=result, media_type="application/json")
+    headers = {"Retry-After": str(result.retry_after), "Cache-Control": "no-store"}
+    if request.method == "GET":
+        url = request.url
+        headers["Location"] = url.path + (f"?{url.query}" if url.query else "")
+    return JSONResponse(result.body(), status_code=202, headers=headers)
 
 
 def _as_of(as_of: date | None) -> date:
@@ -36,12 +86,17 @@ def _as_of(as_of: date | None) -> date:
 
 
 def _section(name: str, doc: str):
-    def route(loaded: CanRead, session: SessionDep, as_of: AsOf = None):
-        return _json(
-            service.section(
-                session=session, partnership=loaded.partnership, name=name, as_of=_as_of(as_of)
-            )
+    def route(
+        request: Request, loaded: CanRead, session: SessionDep, wait: Wait, as_of: AsOf = None
+    ):
+        result = service.section(
+            session=session,
+            partnership=loaded.partnership,
+            name=name,
+            as_of=_as_of(as_of),
+            wait=wait,
         )
+        return _json(result, request)
 
     route.__name__ = f"analysis_{name}"
     route.__doc__ = doc
@@ -60,11 +115,12 @@ _section("gaps", "The ranked engagement gaps, each with a message, a suggestion 
 
 
 @router.get("/graph", responses=DOCS, response_class=Response)
-def graph(loaded: CanRead, session: SessionDep, as_of: AsOf = None):
+def graph(request: Request, loaded: CanRead, session: SessionDep, wait: Wait, as_of: AsOf = None):
     """The analytic graph as node-link JSON: every stakeholder, every active tie's strength."""
-    return _json(
-        service.graph_json(session=session, partnership=loaded.partnership, as_of=_as_of(as_of))
+    result = service.graph_json(
+        session=session, partnership=loaded.partnership, as_of=_as_of(as_of), wait=wait
     )
+    return _json(result, request)
 
 
 def _known(session, pid: int, sid: int | None, param: str) -> None:
@@ -76,8 +132,10 @@ def _known(session, pid: int, sid: int | None, param: str) -> None:
 
 @router.get("/analysis/path", responses=DOCS, response_class=Response)
 def path(
+    request: Request,
     loaded: CanRead,
     session: SessionDep,
+    wait: Wait,
     target: Annotated[int, Query(ge=1, le=MAX_ID, description="The stakeholder to reach.")],
     source: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Start here instead of the core.")
@@ -91,26 +149,27 @@ def path(
     _known(session, loaded.id, source, "source")
     day = _as_of(as_of)
 
-    def compute():
-        _, ag = service.analytic_graph(session=session, partnership=loaded.partnership, as_of=day)
-        return warmest_path(ag, target, source=source)
+    def compute(rec):
+        return warmest_path(service.build(rec, day), target, source=source)
 
-    return _json(
-        service.computed(
-            session=session,
-            partnership=loaded.partnership,
-            name="path",
-            as_of=day,
-            params={"target": target, "source": source},
-            fn=compute,
-        )
+    result = service.computed(
+        session=session,
+        partnership=loaded.partnership,
+        name="path",
+        as_of=day,
+        params={"target": target, "source": source},
+        fn=compute,
+        wait=wait,
     )
+    return _json(result, request)
 
 
 @router.get("/analysis/recommendations", responses=DOCS, response_class=Response)
 def recommendations(
+    request: Request,
     loaded: CanRead,
     session: SessionDep,
+    wait: Wait,
     k: Annotated[int, Query(ge=1, le=50, description="How many to suggest.")] = 5,
     as_of: AsOf = None,
 ):
@@ -119,20 +178,19 @@ def recommendations(
 
     day = _as_of(as_of)
 
-    def compute():
-        _, ag = service.analytic_graph(session=session, partnership=loaded.partnership, as_of=day)
-        return {"recommendations": next_best_engagements(ag, k=k)}
+    def compute(rec):
+        return {"recommendations": next_best_engagements(service.build(rec, day), k=k)}
 
-    return _json(
-        service.computed(
-            session=session,
-            partnership=loaded.partnership,
-            name="recommendations",
-            as_of=day,
-            params={"k": k},
-            fn=compute,
-        )
+    result = service.computed(
+        session=session,
+        partnership=loaded.partnership,
+        name="recommendations",
+        as_of=day,
+        params={"k": k},
+        fn=compute,
+        wait=wait,
     )
+    return _json(result, request)
 
 
 class WhatIfTie(BaseModel):
@@ -154,8 +212,18 @@ class WhatIf(BaseModel):
 
 
 @router.post("/analysis/what-if", responses={**DOCS, 413: WRITE[413]}, response_class=Response)
-def what_if(body: WhatIf, loaded: CanRead, session: SessionDep, as_of: AsOf = None):
-    """Reach and gaps before and after some stakeholders leave and/or some ties are made."""
+def what_if(
+    request: Request,
+    body: WhatIf,
+    loaded: CanRead,
+    session: SessionDep,
+    wait: Wait,
+    as_of: AsOf = None,
+):
+    """Reach and gaps before and after some stakeholders leave and/or some ties are made.
+
+    A 202 means the scenario is being computed: send the same request again to get it.
+    """
     from graph.whatif import what_if as run_what_if
 
     problems = []
@@ -177,8 +245,7 @@ def what_if(body: WhatIf, loaded: CanRead, session: SessionDep, as_of: AsOf = No
         raise Invalid([FieldProblem(loc, msg) for loc, msg in problems])
     day = _as_of(as_of)
 
-    def compute():
-        rec, _ = service.analytic_graph(session=session, partnership=loaded.partnership, as_of=day)
+    def compute(rec):
         return run_what_if(
             rec.nodes,
             rec.ties,
@@ -189,22 +256,25 @@ def what_if(body: WhatIf, loaded: CanRead, session: SessionDep, as_of: AsOf = No
             add_ties=tuple(t.model_dump(mode="json") for t in body.add_ties),
         )
 
-    return _json(
-        service.computed(
-            session=session,
-            partnership=loaded.partnership,
-            name="what-if",
-            as_of=day,
-            params=body.model_dump(mode="json"),
-            fn=compute,
-        )
+    result = service.computed(
+        session=session,
+        partnership=loaded.partnership,
+        name="what-if",
+        as_of=day,
+        params=body.model_dump(mode="json"),
+        fn=compute,
+        wait=wait,
+        where="body",
     )
+    return _json(result, request)
 
 
 @router.get("/analysis/compare", responses=DOCS, response_class=Response)
 def compare(
+    request: Request,
     loaded: CanRead,
     session: SessionDep,
+    wait: Wait,
     date_from: Annotated[date, Query(alias="from", description="The earlier date.")],
     date_to: Annotated[
         date | None, Query(alias="to", description="The later date (today).")
@@ -217,8 +287,7 @@ def compare(
     if date_from > to:
         raise Invalid.field(("query", "from"), "from must not be after to")
 
-    def compute():
-        rec, _ = service.analytic_graph(session=session, partnership=loaded.partnership, as_of=to)
+    def compute(rec):
         return run_compare(
             rec.nodes,
             rec.ties,
@@ -228,13 +297,13 @@ def compare(
             half_life=rec.half_life,
         )
 
-    return _json(
-        service.computed(
-            session=session,
-            partnership=loaded.partnership,
-            name="compare",
-            as_of=to,
-            params={"from": date_from.isoformat()},
-            fn=compute,
-        )
+    result = service.computed(
+        session=session,
+        partnership=loaded.partnership,
+        name="compare",
+        as_of=to,
+        params={"from": date_from.isoformat()},
+        fn=compute,
+        wait=wait,
     )
+    return _json(result, request)

@@ -1,8 +1,27 @@
-"""Analysis of a partnership's graph (SPEC §3–§6), cached in the database per revision.
+"""Analysis of a partnership's graph (SPEC §3–§6): computed once, off the request path, and kept
+in the database per revision for every worker and replica.
 
-A result is stored under (partnership, revision, key) where the key hashes the section, as_of and
-parameters, so a repeated request is served from the table by any worker process, and any write
-(which bumps the revision) makes old results unreachable.
+A result is stored in ``analysis_result`` under (partnership, revision, key), where the key hashes
+the section, as_of and parameters, so a repeated request is served from the table by any process,
+and any write (which bumps the revision) makes old results unreachable.
+
+A result not stored yet is computed by a *job*, a row of ``analysis_job`` under a key of the same
+kind. The first request inserts the row: the unique constraint makes that INSERT the one winner
+among threads, worker processes and replicas, on SQLite and on PostgreSQL alike. The winner's
+process computes in a background thread (at most :data:`MAX_PARALLEL` at a time), writing its
+phase, progress and a heartbeat in short transactions, then stores the results and marks the job
+done in one transaction. Every request for the result, in any process, waits up to the
+``analysis_wait_seconds`` setting and otherwise returns :class:`Pending` (the API answers 202).
+
+- A job whose heartbeat stopped for :data:`STALE_AFTER` (its process died) is re-claimed by the
+  next request that finds it: an UPDATE conditioned on the stale heartbeat and on the claim's
+  ``attempt``, so of several requests exactly one wins.
+- A failed job keeps its error and is retried by a request after a backoff that doubles with
+  every failure (:data:`RETRY_BASE` up to :data:`RETRY_MAX`).
+- ``attempt`` fences the claimant: its updates land only while the job is still its own, so a
+  process presumed dead that wakes up again cannot overwrite the newer claim's work.
+- A job whose partnership changed before it stored anything is abandoned (its result could never
+  be served); requests waiting for it move on to the new revision.
 """
 
 from __future__ import annotations
@@ -10,19 +29,29 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
+import os
+import socket
+import threading
 import time
-from datetime import date
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
 from app.db import session_scope
 from app.errors import Invalid
 from app.services import graphdata
-from app.tables import AnalysisResult, Partnership
+from app.tables import AnalysisJob, AnalysisResult, Partnership, utcnow
 from graph import build as graph_build
-from graph.errors import InvalidParameter, UnknownStakeholder
+from graph.errors import GraphError
 
 log = logging.getLogger("stakemap.analysis")
 
@@ -36,6 +65,57 @@ FULL_SECTIONS = (
     "communities",
     "gaps",
 )
+
+#: Computations one process runs at once; more wait in its queue (their jobs stay claimed).
+MAX_PARALLEL = 2
+#: How often a process tells the database that the jobs it holds are alive.
+HEARTBEAT_EVERY = 5.0
+#: A running job silent for this long is presumed dead and may be re-claimed.
+STALE_AFTER = timedelta(seconds=60)
+#: A failed job is retried after this many seconds, doubling per failure up to RETRY_MAX.
+RETRY_BASE = 10.0
+RETRY_MAX = 600.0
+#: How often a waiting request looks for the result of a job another process runs.
+POLL_SECONDS = 0.1
+#: The error of a job whose partnership changed before it could store its result.
+SUPERSEDED = "superseded: the partnership changed while it was computed"
+
+_RESULT = AnalysisResult.__table__
+_JOB = AnalysisJob.__table__
+_PARTNERSHIP = Partnership.__table__
+
+Rows = list[tuple[str, str, date, str, float]]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An analysis not ready yet: what the API answers with 202."""
+
+    status: str  # running | failed
+    progress: float
+    phase: str
+    retry_after: int
+    error: str | None = None
+
+    def body(self) -> dict:
+        """The 202 body (``error`` only when the last attempt failed)."""
+        out = {
+            "status": self.status,
+            "progress": self.progress,
+            "phase": self.phase,
+            "retry_after": self.retry_after,
+        }
+        if self.error is not None:
+            out["error"] = self.error
+        return out
+
+
+class _Superseded(Exception):
+    """The partnership's revision moved on: the job's result could never be served."""
+
+
+class _Lost(Exception):
+    """The job is no longer this process's (re-claimed after a silence, or dropped)."""
 
 
 def _key(section: str, as_of: date, params: dict | None) -> str:
@@ -60,139 +140,130 @@ def cached(*, session: Session, partnership: Partnership, key: str) -> str | Non
     ).scalar_one_or_none()
 
 
-def _store(
-    session: Session, partnership: Partnership, rows: list[tuple[str, str, date, str, float]]
-) -> None:
-    """Keep results for every worker; losing a race to another process is fine.
-
-    A read request stores them in a short write transaction of its own. A request that already
-    holds the write lock (a POST) stores them in its own transaction, since on SQLite a second
-    writer would wait for it forever.
-    """
-    if session.connection().get_execution_options().get("stakemap_write"):
-        try:
-            with session.begin_nested():
-                _insert(session, partnership, rows)
-        except IntegrityError:
-            log.info("another process stored the same analysis first")
-        return
-    try:
-        with session_scope(session.get_bind()) as s:
-            _insert(s, partnership, rows)
-    except IntegrityError:
-        log.info("another process stored the same analysis first")
-
-
-def _insert(s: Session, partnership: Partnership, rows) -> None:
-    # Results of older revisions can never be served again.
-    s.execute(
-        delete(AnalysisResult).where(
-            AnalysisResult.partnership_id == partnership.id,
-            AnalysisResult.revision < partnership.revision,
-        )
-    )
-    for key, section, as_of, text, seconds in rows:
-        exists = s.execute(
-            select(AnalysisResult.id).where(
-                AnalysisResult.partnership_id == partnership.id,
-                AnalysisResult.revision == partnership.revision,
-                AnalysisResult.key == key,
-            )
-        ).scalar_one_or_none()
-        if exists is None:
-            s.add(
-                AnalysisResult(
-                    partnership_id=partnership.id,
-                    revision=partnership.revision,
-                    key=key,
-                    section=section,
-                    as_of=as_of,
-                    result=text,
-                    seconds=seconds,
-                )
-            )
-    s.flush()
-
-
-def analytic_graph(*, session: Session, partnership: Partnership, as_of: date):
-    """The partnership's analytic graph as of a date."""
-    rec = graphdata.load(session=session, partnership=partnership)
-    return rec, graph_build.build(
+def build(rec: graphdata.Records, as_of: date):
+    """The analytic graph of loaded records as of a date."""
+    return graph_build.build(
         rec.nodes, rec.ties, rec.engagements, as_of=as_of, half_life=rec.half_life
     )
 
 
-def full(*, session: Session, partnership: Partnership, as_of: date) -> dict:
-    """Every section of the full analysis, computed together (not cached)."""
+def analytic_graph(*, session: Session, partnership: Partnership, as_of: date):
+    """The partnership's records and analytic graph as of a date."""
+    rec = graphdata.load(session=session, partnership=partnership)
+    return rec, build(rec, as_of)
+
+
+def compute_full(rec: graphdata.Records, as_of: date, progress: Callable[[str, float], None]):
+    """Every section of the full analysis of loaded records, computed together."""
     from graph.analysis import full_analysis
     from graph.gaps import gaps
 
-    _, ag = analytic_graph(session=session, partnership=partnership, as_of=as_of)
-    result = full_analysis(ag)
+    progress("building", 0.05)
+    ag = build(rec, as_of)
+    result = full_analysis(ag, progress=progress)
+    progress("gaps", 0.9)
     result["gaps"] = {"gaps": gaps(ag, metrics=result)}
     return result
 
 
-def section(*, session: Session, partnership: Partnership, name: str, as_of: date) -> str:
-    """One section of the full analysis as JSON text, from the cache or computed (and kept)."""
-    key = _key(name, as_of, None)
-    text = cached(session=session, partnership=partnership, key=key)
-    if text is not None:
-        return text
-    started = time.perf_counter()
-    result = full(session=session, partnership=partnership, as_of=as_of)
-    seconds = time.perf_counter() - started
-    rows = []
-    for sec in FULL_SECTIONS:
-        rows.append((_key(sec, as_of, None), sec, as_of, _dump(result.get(sec, {})), seconds))
-    _store(session, partnership, rows)
-    return dict((r[1], r[3]) for r in rows)[name]
+# -- the public entry points --------------------------------------------------------------------
+
+
+def section(
+    *, session: Session, partnership: Partnership, name: str, as_of: date, wait: float
+) -> str | Pending:
+    """One section of the full analysis as JSON text, or the progress of its computation."""
+
+    def run(claim: _Claim) -> Rows:
+        started = time.perf_counter()
+        rec = _load(claim)
+        result = compute_full(rec, as_of, claim.report)
+        claim.report("storing", 0.95)
+        seconds = time.perf_counter() - started
+        return [
+            (_key(sec, as_of, None), sec, as_of, _dump(result.get(sec, {})), seconds)
+            for sec in FULL_SECTIONS
+        ]
+
+    return _obtain(
+        session,
+        partnership,
+        job_key=_key("full", as_of, None),
+        result_key=_key(name, as_of, None),
+        section="full",
+        as_of=as_of,
+        run=run,
+        wait=wait,
+    )
 
 
 def computed(
-    *, session: Session, partnership: Partnership, name: str, as_of: date, params: dict, fn
-) -> str:
-    """A parameterised result (path, recommendations, compare…), cached like the sections."""
+    *,
+    session: Session,
+    partnership: Partnership,
+    name: str,
+    as_of: date,
+    params: dict,
+    fn: Callable[[graphdata.Records], Any],
+    wait: float,
+    where: str = "query",
+) -> str | Pending:
+    """A parameterised result (path, recommendations, compare…) as JSON text, or its progress.
+
+    ``fn`` gets the partnership's records (read in one snapshot) and returns the result; it runs
+    in a background thread, so it must not touch the request's session. A ``GraphError`` it
+    raises becomes a 422 located at ``(where, its param)``.
+    """
     key = _key(name, as_of, params)
-    text = cached(session=session, partnership=partnership, key=key)
-    if text is not None:
-        return text
-    started = time.perf_counter()
-    try:
-        result = fn()
-    except UnknownStakeholder as exc:
-        raise Invalid.field(("query", getattr(exc, "param", "target")), str(exc)) from None
-    except InvalidParameter as exc:
-        raise Invalid.field(("query", getattr(exc, "param", "params")), str(exc)) from None
-    text = _dump(result)
-    _store(session, partnership, [(key, name, as_of, text, time.perf_counter() - started)])
-    return text
+
+    def run(claim: _Claim) -> Rows:
+        started = time.perf_counter()
+        rec = _load(claim)
+        claim.report(name, 0.1)
+        try:
+            result = fn(rec)
+        except GraphError as exc:
+            raise _InvalidInput((where, getattr(exc, "param", "params")), str(exc)) from None
+        claim.report("storing", 0.95)
+        return [(key, name, as_of, _dump(result), time.perf_counter() - started)]
+
+    return _obtain(
+        session,
+        partnership,
+        job_key=key,
+        result_key=key,
+        section=name,
+        as_of=as_of,
+        run=run,
+        wait=wait,
+    )
 
 
-def graph_json(*, session: Session, partnership: Partnership, as_of: date) -> str:
+def graph_json(
+    *, session: Session, partnership: Partnership, as_of: date, wait: float
+) -> str | Pending:
     """The analytic graph as node-link JSON (networkx's shape), with tie strengths."""
 
-    def compute():
-        rec, ag = analytic_graph(session=session, partnership=partnership, as_of=as_of)
-        nodes = []
+    def compute(rec: graphdata.Records):
+        ag = build(rec, as_of)
         core = ag.core
-        for n in rec.nodes:
-            nodes.append(
-                {
-                    "id": n.id,
-                    "name": n.name,
-                    "kind": n.kind,
-                    "organisation_id": n.organisation_id,
-                    "sector": n.sector,
-                    "seniority": n.seniority,
-                    "influence": n.influence,
-                    "interest": n.interest,
-                    "engagement": n.engagement,
-                    "desired_engagement": n.desired_engagement,
-                    "owner_id": n.owner_id,
-                    "core": n.id in core,
-                }
-            )
+        nodes = [
+            {
+                "id": n.id,
+                "name": n.name,
+                "kind": n.kind,
+                "organisation_id": n.organisation_id,
+                "sector": n.sector,
+                "seniority": n.seniority,
+                "influence": n.influence,
+                "interest": n.interest,
+                "engagement": n.engagement,
+                "desired_engagement": n.desired_engagement,
+                "owner_id": n.owner_id,
+                "core": n.id in core,
+            }
+            for n in rec.nodes
+        ]
         links = [
             {"source": u, "target": v, "strength": d["strength"], "distance": d["distance"]}
             for u, v, d in ag.G.edges(data=True)
@@ -202,8 +273,8 @@ def graph_json(*, session: Session, partnership: Partnership, as_of: date) -> st
             "directed": False,
             "multigraph": False,
             "graph": {
-                "partnership_id": partnership.id,
-                "revision": partnership.revision,
+                "partnership_id": rec.partnership_id,
+                "revision": rec.revision,
                 "as_of": as_of.isoformat(),
                 "hub_id": rec.hub_id,
                 "half_life_days": rec.half_life,
@@ -213,5 +284,397 @@ def graph_json(*, session: Session, partnership: Partnership, as_of: date) -> st
         }
 
     return computed(
-        session=session, partnership=partnership, name="graph", as_of=as_of, params={}, fn=compute
+        session=session,
+        partnership=partnership,
+        name="graph",
+        as_of=as_of,
+        params={},
+        fn=compute,
+        wait=wait,
     )
+
+
+# -- waiting for a result -----------------------------------------------------------------------
+
+
+class _InvalidInput(Exception):
+    def __init__(self, loc: tuple, msg: str):
+        super().__init__(msg)
+        self.loc = loc
+        self.msg = msg
+
+
+def _obtain(
+    session: Session,
+    partnership: Partnership,
+    *,
+    job_key: str,
+    result_key: str,
+    section: str,
+    as_of: date,
+    run: Callable[[_Claim], Rows],
+    wait: float,
+) -> str | Pending:
+    text = cached(session=session, partnership=partnership, key=result_key)
+    if text is not None:
+        return text
+    engine = session.get_bind()
+    pid, rev = partnership.id, partnership.revision
+    # End the request's transaction: while it waits it must hold no SQLite lock (a POST's
+    # transaction holds the write lock the job needs) and no stale snapshot.
+    session.commit()
+    deadline = time.monotonic() + wait
+    while True:
+        # The job first, then the result: a job seen done whose result is missing really lost it
+        # (results and "done" are committed together).
+        job = _read_job(engine, pid, rev, job_key)
+        text = _read_result(engine, pid, rev, result_key)
+        if text is not None:
+            return text
+        claim = None
+        if job is None:
+            claim = _claim_new(engine, pid, rev, job_key, section, as_of)
+        elif _claimable(job):
+            claim = _reclaim(engine, job)
+        if claim is not None:
+            _start(claim, run)
+            job = _read_job(engine, pid, rev, job_key)
+        if job is not None and job.status == "invalid":
+            problem = json.loads(job.error)
+            raise Invalid.field(tuple(problem["loc"]), problem["msg"])
+        if job is not None and job.status == "failed" and job.error == SUPERSEDED:
+            newer = _revision(engine, pid)
+            if newer is not None and newer != rev:
+                rev = newer
+                continue
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return _pending(job)
+        done = _local_done(engine, pid, rev, job_key)
+        if done is not None:
+            done.wait(min(remaining, 0.5))
+        else:
+            time.sleep(min(remaining, POLL_SECONDS))
+
+
+def _read_job(engine: Engine, pid: int, rev: int, key: str):
+    with engine.connect() as conn:
+        return conn.execute(
+            select(_JOB).where(
+                _JOB.c.partnership_id == pid, _JOB.c.revision == rev, _JOB.c.key == key
+            )
+        ).one_or_none()
+
+
+def _read_result(engine: Engine, pid: int, rev: int, key: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(_RESULT.c.result).where(
+                _RESULT.c.partnership_id == pid, _RESULT.c.revision == rev, _RESULT.c.key == key
+            )
+        ).scalar_one_or_none()
+
+
+def _revision(engine: Engine, pid: int) -> int | None:
+    with engine.connect() as conn:
+        return conn.execute(
+            select(_PARTNERSHIP.c.revision).where(_PARTNERSHIP.c.id == pid)
+        ).scalar_one_or_none()
+
+
+def _backoff(failures: int) -> float:
+    return min(RETRY_BASE * 2 ** max(failures - 1, 0), RETRY_MAX)
+
+
+def _claimable(job) -> bool:
+    now = utcnow()
+    if job.status == "running":
+        return job.heartbeat_at < now - STALE_AFTER
+    if job.status == "failed":
+        if job.error == SUPERSEDED:
+            return False
+        return job.finished_at < now - timedelta(seconds=_backoff(job.failures))
+    return job.status == "done"  # done, but its result is gone (an erasure drops the cache)
+
+
+def _pending(job) -> Pending:
+    if job is None:
+        return Pending("running", 0.0, "queued", 1)
+    if job.status == "failed" and job.error != SUPERSEDED:
+        due = job.finished_at + timedelta(seconds=_backoff(job.failures))
+        left = max(1, math.ceil((due - utcnow()).total_seconds()))
+        return Pending("failed", float(job.progress), job.phase, left, job.error[:500])
+    return Pending("running", float(job.progress), job.phase, 1)
+
+
+# -- claiming -----------------------------------------------------------------------------------
+
+
+def _me() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
+
+
+@contextmanager
+def _write(engine: Engine):
+    """A short write transaction (on SQLite it takes the write lock up front)."""
+    with engine.connect() as conn:
+        conn.execution_options(stakemap_write=True)
+        with conn.begin():
+            yield conn
+
+
+@dataclass(eq=False)
+class _Claim:
+    """A job this process holds: its row and the attempt that fences its updates."""
+
+    engine: Engine
+    job_id: int
+    attempt: int
+    pid: int
+    revision: int
+    key: str
+    lost: bool = False
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def mine(self) -> tuple:
+        return (
+            _JOB.c.id == self.job_id,
+            _JOB.c.attempt == self.attempt,
+            _JOB.c.status == "running",
+        )
+
+    def _touch(self, **values) -> None:
+        try:
+            with _write(self.engine) as conn:
+                n = conn.execute(
+                    update(_JOB).where(*self.mine()).values(heartbeat_at=utcnow(), **values)
+                ).rowcount
+        except SQLAlchemyError as exc:
+            log.warning("analysis job %s: could not report progress: %s", self.job_id, exc)
+            return
+        if n == 0:
+            self.lost = True
+
+    def report(self, phase: str, fraction: float) -> None:
+        """Record the phase and progress (and that the job is alive)."""
+        self._touch(phase=phase[:40], progress=round(min(max(fraction, 0.0), 1.0), 3))
+
+    def beat(self) -> None:
+        """Record that the job is alive."""
+        self._touch()
+
+
+def _claim_new(
+    engine: Engine, pid: int, rev: int, key: str, section: str, as_of: date
+) -> _Claim | None:
+    now = utcnow()
+    try:
+        with _write(engine) as conn:
+            job_id = conn.execute(
+                insert(_JOB)
+                .values(
+                    partnership_id=pid, revision=rev, key=key, section=section, as_of=as_of,
+                    status="running", progress=0.0, phase="queued", attempt=1, failures=0,
+                    claimed_by=_me(), started_at=now, heartbeat_at=now, error="",
+                )
+                .returning(_JOB.c.id)
+            ).scalar_one()  # fmt: skip
+    except IntegrityError:
+        return None  # another request, thread or process claimed it first
+    _tidy(engine, pid, rev)
+    return _Claim(engine, job_id, 1, pid, rev, key)
+
+
+def _reclaim(engine: Engine, job) -> _Claim | None:
+    """Take over a dead, failed-and-due or result-less job; None if someone else did first."""
+    now = utcnow()
+    cond = [_JOB.c.id == job.id, _JOB.c.attempt == job.attempt, _JOB.c.status == job.status]
+    if job.status == "running":
+        cond.append(_JOB.c.heartbeat_at < now - STALE_AFTER)
+        log.warning("analysis job %s of %s looks dead: re-claiming it", job.id, job.claimed_by)
+    with _write(engine) as conn:
+        n = conn.execute(
+            update(_JOB)
+            .where(*cond)
+            .values(
+                status="running", progress=0.0, phase="queued", attempt=job.attempt + 1,
+                claimed_by=_me(), started_at=now, heartbeat_at=now, finished_at=None,
+            )
+        ).rowcount  # fmt: skip
+    if n != 1:
+        return None
+    return _Claim(engine, job.id, job.attempt + 1, job.partnership_id, job.revision, job.key)
+
+
+def _tidy(engine: Engine, pid: int, rev: int) -> None:
+    """Drop the jobs and results of older revisions: they can never be served again.
+
+    A job still running for an older revision notices (its updates stop landing) and stops.
+    """
+    try:
+        with _write(engine) as conn:
+            conn.execute(delete(_JOB).where(_JOB.c.partnership_id == pid, _JOB.c.revision < rev))
+            conn.execute(
+                delete(_RESULT).where(_RESULT.c.partnership_id == pid, _RESULT.c.revision < rev)
+            )
+    except SQLAlchemyError as exc:  # only housekeeping: the next claim tries again
+        log.info("could not drop old analyses of partnership %s: %s", pid, exc)
+
+
+# -- computing in the background ----------------------------------------------------------------
+
+_lock = threading.Lock()
+_held: set[_Claim] = set()
+_executor: ThreadPoolExecutor | None = None
+_heart: threading.Thread | None = None
+_owner_pid: int | None = None
+
+
+def _start(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
+    """Queue the claimed job on this process's bounded pool, and keep its heartbeat going."""
+    global _executor, _heart, _held, _owner_pid
+    with _lock:
+        if _owner_pid != os.getpid():  # a forked child inherits neither threads nor the pool
+            _executor, _heart, _held, _owner_pid = None, None, set(), os.getpid()
+        if _executor is None:
+            _executor = ThreadPoolExecutor(MAX_PARALLEL, thread_name_prefix="stakemap-analysis")
+        if _heart is None or not _heart.is_alive():
+            _heart = threading.Thread(target=_heartbeat, name="stakemap-heartbeat", daemon=True)
+            _heart.start()
+        _held.add(claim)
+        _executor.submit(_work, claim, run)
+
+
+def _local_done(engine: Engine, pid: int, rev: int, key: str) -> threading.Event | None:
+    """The event that fires when this process finishes the job, if this process holds it."""
+    with _lock:
+        for c in _held:
+            if c.engine is engine and (c.pid, c.revision, c.key) == (pid, rev, key):
+                return c.done
+    return None
+
+
+def _heartbeat() -> None:
+    while True:
+        time.sleep(HEARTBEAT_EVERY)
+        with _lock:
+            claims = list(_held)
+        for claim in claims:
+            claim.beat()
+
+
+def running() -> int:
+    """How many jobs this process holds (queued or computing)."""
+    with _lock:
+        return len(_held)
+
+
+def drain(timeout: float = 30.0) -> bool:
+    """Wait until this process holds no job; True if it got there in time (for tests)."""
+    deadline = time.monotonic() + timeout
+    while running():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _work(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
+    try:
+        if claim.lost:
+            return
+        rows = run(claim)
+        if claim.lost:
+            log.info("analysis job %s was taken over or dropped: result discarded", claim.job_id)
+            return
+        _finish(claim, rows)
+    except _Superseded:
+        _end(claim, "failed", SUPERSEDED, failed=False)
+    except _InvalidInput as exc:
+        _end(claim, "invalid", json.dumps({"loc": list(exc.loc), "msg": exc.msg}), failed=False)
+    except Exception as exc:
+        log.exception("analysis job %s failed", claim.job_id)
+        _end(claim, "failed", f"{type(exc).__name__}: {exc}"[:2000], failed=True)
+    finally:
+        with _lock:
+            _held.discard(claim)
+        claim.done.set()
+
+
+def _load(claim: _Claim) -> graphdata.Records:
+    """The partnership's records at the job's revision, read in one consistent snapshot."""
+    claim.report("loading", 0.02)
+    with session_scope(claim.engine, write=False) as s:
+        if claim.engine.dialect.name == "postgresql":
+            s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        p = s.get(Partnership, claim.pid)
+        if p is None or p.revision != claim.revision:
+            raise _Superseded
+        return graphdata.load(session=s, partnership=p)
+
+
+def _finish(claim: _Claim, rows: Rows) -> None:
+    """Store the results and mark the job done, together, unless the job or revision moved on."""
+    now = utcnow()
+    try:
+        _store(claim, rows, now)
+    except _Lost:
+        claim.lost = True
+        log.info("analysis job %s was taken over or dropped: result discarded", claim.job_id)
+
+
+def _store(claim: _Claim, rows: Rows, now) -> None:
+    with _write(claim.engine) as conn:
+        # Read-lock the partnership row (PostgreSQL), so no write bumps its revision between
+        # this check and the commit: results never outlive the data they describe.
+        current = conn.execute(
+            select(_PARTNERSHIP.c.revision)
+            .where(_PARTNERSHIP.c.id == claim.pid)
+            .with_for_update(read=True)
+        ).scalar_one_or_none()
+        if current != claim.revision:
+            raise _Superseded
+        n = conn.execute(
+            update(_JOB)
+            .where(*claim.mine())
+            .values(status="done", progress=1.0, phase="done", finished_at=now, heartbeat_at=now)
+        ).rowcount
+        if n != 1:
+            raise _Lost
+        _insert_results(conn, claim, rows, now)
+
+
+def _insert_results(conn: Connection, claim: _Claim, rows: Rows, now) -> None:
+    keys = [r[0] for r in rows]
+    have = set(
+        conn.execute(
+            select(_RESULT.c.key).where(
+                _RESULT.c.partnership_id == claim.pid,
+                _RESULT.c.revision == claim.revision,
+                _RESULT.c.key.in_(keys),
+            )
+        ).scalars()
+    )
+    new = [
+        {
+            "partnership_id": claim.pid, "revision": claim.revision, "key": key,
+            "section": sec, "as_of": as_of, "result": text, "seconds": seconds, "created_at": now,
+        }
+        for key, sec, as_of, text, seconds in rows
+        if key not in have
+    ]  # fmt: skip
+    if new:
+        conn.execute(insert(_RESULT), new)
+
+
+def _end(claim: _Claim, status: str, error: str, *, failed: bool) -> None:
+    now = utcnow()
+    values = {"status": status, "error": error, "finished_at": now, "heartbeat_at": now}
+    if failed:
+        values["failures"] = _JOB.c.failures + 1
+    try:
+        with _write(claim.engine) as conn:
+            conn.execute(update(_JOB).where(*claim.mine()).values(**values))
+    except SQLAlchemyError:
+        # The job stays "running" without a heartbeat: after STALE_AFTER it is re-claimed.
+        log.exception("analysis job %s: could not record its end", claim.job_id)
