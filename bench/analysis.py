@@ -9,11 +9,17 @@ Each measurement runs in a fresh subprocess (so it is cold: no warm caches, and 
 its own); the report gives the median wall time of the repeats, the networkx/igraph ratio and the
 peak resident memory (``ru_maxrss``).
 
+``--served N`` measures the service instead: a partnership of ``N`` stakeholders imported into
+SQLite behind a real uvicorn, the first request of each analysis section (cold: computed, or 202
+while computing, polled until ready) and then repeated requests served from the per-revision cache,
+against ``/api/v1/health`` measured in the same run as the baseline.
+
 Usage::
 
     .venv/bin/python bench/analysis.py                      # 1k, 5k, 20k; 3 repeats
     .venv/bin/python bench/analysis.py --sizes 1000 5000 --repeats 5
     .venv/bin/python bench/analysis.py --networkx-max 5000 --networkx-repeats 1
+    .venv/bin/python bench/analysis.py --served 5000        # cold and cached through the API
 """
 
 from __future__ import annotations
@@ -207,6 +213,57 @@ def _run_child(n: int, engine: str, workers: str = "auto") -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+SECTIONS = ("summary", "reach", "centrality", "brokerage", "fragility", "communities", "gaps")
+
+
+def served(n: int, repeats: int) -> None:
+    """Cold and cached analysis through the API of a real uvicorn (see the module docstring)."""
+    import tempfile
+
+    import httpx
+
+    from bench.web import serve
+
+    with tempfile.TemporaryDirectory() as folder:
+        base, cookie, pids, server = serve(Path(folder), [n])
+        pid = pids[n]
+        with httpx.Client(base_url=base, cookies={"stakemap_session": cookie}, timeout=300) as c:
+
+            def get(path: str) -> tuple[float, httpx.Response]:
+                t0 = time.perf_counter()
+                r = c.get(path)
+                return (time.perf_counter() - t0) * 1000, r
+
+            started = time.perf_counter()
+            polls = 0
+            while True:
+                _, r = get(f"/api/v1/partnerships/{pid}/analysis/summary")
+                if r.status_code == 200:
+                    break
+                assert r.status_code == 202, (r.status_code, r.text[:300])
+                polls += 1
+                time.sleep(float(r.headers.get("retry-after", "1")))
+            cold = time.perf_counter() - started
+            print(f"{n:>6} cold: summary ready after {cold:.2f} s ({polls} answers of 202 first)")
+            base_ms = statistics.median(get("/api/v1/health")[0] for _ in range(repeats))
+            print(
+                f"{'section':>12} {'median ms':>10} {'p95 ms':>8} {'bytes':>9}"
+                f"  (health {base_ms:.1f} ms)"
+            )
+            for sec in SECTIONS:
+                get(f"/api/v1/partnerships/{pid}/analysis/{sec}")  # first: may still be storing
+                times, size = [], 0
+                for _ in range(repeats):
+                    ms, r = get(f"/api/v1/partnerships/{pid}/analysis/{sec}")
+                    assert r.status_code == 200, (sec, r.status_code)
+                    times.append(ms)
+                    size = len(r.content)
+                times.sort()
+                p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+                print(f"{sec:>12} {statistics.median(times):>10.1f} {p95:>8.1f} {size:>9}")
+        server.should_exit = True
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print a table of medians."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -230,8 +287,12 @@ def main(argv: list[str] | None = None) -> None:
         default=None,
         help="worker processes for the igraph engine (default: automatic)",
     )
+    p.add_argument("--served", type=int, metavar="N", help="measure through the API (see above)")
     p.add_argument("--child", nargs=3, metavar=("N", "ENGINE", "WORKERS"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.served:
+        served(args.served, max(args.repeats, 20))
+        return
     if args.child:
         n, engine, workers = args.child
         print(
