@@ -31,7 +31,8 @@ Decisions:
   SHA-256 digests are stored), so integrations keep working after a restore. The file is
   therefore sensitive, like the database itself: it is written readable by its owner only.
 - Browser sessions, one-time sign-in links and failed sign-in rows are short-lived and are left
-  out: after a restore everyone signs in again. The analysis cache (results and jobs) is left out: it is recomputed.
+  out: after a restore everyone signs in again. The analysis cache (results and jobs) is left
+  out: it is recomputed.
 - The audit log is append-only (triggers refuse UPDATE and DELETE, not INSERT): it is restored
   by plain inserts with its ids, and gets one more entry, ``entity="database"``,
   ``action="restore"``. Because the trail cannot be deleted, there is no "restore over" mode.
@@ -106,6 +107,7 @@ EXCLUDED = {
     "login_attempt": "failed sign-ins, kept briefly for the rate limit",
 }
 BATCH = 2000
+CHUNK = 1 << 20  # characters read at a time
 MAX_VALUE_CHARS = 64 * 1024 * 1024
 
 
@@ -258,8 +260,8 @@ class _Pull:
     """A pull parser for one JSON document read in chunks: objects and arrays are walked by
     the caller, scalar and small values are decoded whole. Memory holds one chunk."""
 
-    def __init__(self, stream: TextIO, chunk: int = 1 << 20):
-        self.stream, self.chunk = stream, chunk
+    def __init__(self, stream: TextIO, chunk: int | None = None):
+        self.stream, self.chunk = stream, chunk or CHUNK
         self.buf, self.pos, self.offset, self.eof = "", 0, 0, False
         self.decoder = json.JSONDecoder()
 
@@ -289,8 +291,10 @@ class _Pull:
 
     def expect(self, char: str) -> None:
         found = self.peek()
+        if not found and not self.offset + self.pos:
+            raise BackupError("not a valid backup: the file is empty")
         if found != char:
-            got = f"found {found!r}" if found else "the file ends"
+            got = f"found {found!r}" if found else "the file ends too early"
             raise self.error(f"expected {char!r} but {got}")
         self.pos += 1
 
