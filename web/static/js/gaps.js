@@ -1,6 +1,6 @@
 // The Gaps page: the ranked act-next list, filtered by severity, rule and text.
 
-import { LABELS, api, el, errorText, page, replace, status } from "./lib.js";
+import { LABELS, api, el, errorText, page, progressText, replace, status } from "./lib.js";
 import { loadGraph } from "./graphmodel.js";
 import { gapItem } from "./gapview.js";
 
@@ -51,7 +51,7 @@ async function load() {
   try {
     const [body, graph] = await Promise.all([
       api(`/partnerships/${page.pid}/analysis/gaps`, {
-        onProgress: () => status(statusLine, "Still analysing the network…", "info"),
+        onProgress: (p) => status(statusLine, progressText(p), "info"),
       }),
       loadGraph(page.pid),
     ]);

@@ -90,9 +90,26 @@ export function etagFor(path) {
   return etags.get(path.startsWith("/api/") ? path : `/api/v1${path}`) || null;
 }
 
+/** The line to show while an analysis is computed: its 202 body in words. */
+export function progressText(body) {
+  const p = body && typeof body === "object" ? body : {};
+  if (p.status === "failed") {
+    return `The analysis failed (${p.error || "unknown error"}); trying again in ${p.retry_after || 1} s…`;
+  }
+  const pct = Math.round(Math.min(Math.max(Number(p.progress) || 0, 0), 1) * 100);
+  return `Computing the analysis… ${pct}%${p.phase ? ` (${p.phase})` : ""}`;
+}
+
+// Without an onProgress of its own, a call still computing shows its progress in the page's
+// status line (every page has one, role="status").
+function showProgress(body) {
+  status(document.querySelector('[role="status"]'), progressText(body), "info");
+}
+
 /**
  * Call /api/v1 with the session cookie. Returns the parsed JSON (null for 204).
- * A 202 (analysis still computing) is retried, calling onProgress with the body, until ready.
+ * A 202 (analysis still computing) is asked again after its Retry-After, calling onProgress
+ * with the body (by default showing it in the status line), until ready.
  * A 401 sends the browser to the sign-in page.
  */
 export async function api(path, { method = "GET", body, raw, onProgress, signal, ifMatch } = {}) {
@@ -132,8 +149,9 @@ export async function api(path, { method = "GET", body, raw, onProgress, signal,
         data = text;
       }
     }
-    if (response.status === 202 && attempt < 600) {
-      if (onProgress) onProgress(data);
+    if (response.status === 202) {
+      if (attempt >= 600) throw new ApiError(202, "The analysis is taking too long: try again later.");
+      (onProgress || showProgress)(data);
       const wait = Number(response.headers.get("Retry-After")) || 1;
       await sleep(Math.min(Math.max(wait, 0.25), 5) * 1000);
       continue;

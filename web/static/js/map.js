@@ -13,6 +13,7 @@ import {
   errorText,
   page,
   params,
+  progressText,
   replace,
   status,
 } from "./lib.js";
@@ -93,7 +94,7 @@ async function start() {
 async function loadGaps() {
   try {
     const body = await api(`/partnerships/${page.pid}/analysis/gaps`, {
-      onProgress: () => status(statusLine, "Analysing the network… gaps will appear shortly.", "info"),
+      onProgress: (p) => status(statusLine, `${progressText(p)} Gaps will appear when it is done.`, "info"),
     });
     state.analysis.gaps = Array.isArray(body) ? body : body.gaps || [];
     const rank = { high: 3, medium: 2, low: 1 };
@@ -116,7 +117,7 @@ async function loadGaps() {
 
 async function loadSection(name) {
   return api(`/partnerships/${page.pid}/analysis/${name}`, {
-    onProgress: () => status(statusLine, `Computing ${name}…`, "info"),
+    onProgress: (p) => status(statusLine, progressText(p), "info"),
   });
 }
 

@@ -1,7 +1,7 @@
 // The Reach page: tiers by sector (a chart), organisations' reach and bus factors, and partners'
 // unique reach. Numbers from /analysis/reach and /analysis/fragility; names from /graph.
 
-import { api, el, errorText, fmt, label, page, replace, status } from "./lib.js";
+import { api, el, errorText, fmt, label, page, progressText, replace, status } from "./lib.js";
 import { loadGraph, organisationName } from "./graphmodel.js";
 import { chartWidth, drawResponsive } from "./charts.js";
 import { sectorChart } from "./reachcharts.js";
@@ -23,7 +23,7 @@ async function load() {
   let model;
   try {
     [reach, fragility, model] = await Promise.all([
-      api(`/partnerships/${page.pid}/analysis/reach`, { onProgress: () => status(statusLine, "Still analysing…", "info") }),
+      api(`/partnerships/${page.pid}/analysis/reach`, { onProgress: (p) => status(statusLine, progressText(p), "info") }),
       api(`/partnerships/${page.pid}/analysis/fragility`),
       loadGraph(page.pid),
     ]);

@@ -1,7 +1,7 @@
 // The board report: headline numbers, reach by sector and engagement charts (inline SVG built
 // with DOM APIs), top gaps and recommendations. Printable on A4.
 
-import { LABELS, LEVEL_COLOURS, LEVEL_ORDER, api, el, errorText, fmt, label, page, replace, status, todayIso } from "./lib.js";
+import { LABELS, LEVEL_COLOURS, LEVEL_ORDER, api, el, errorText, fmt, label, page, progressText, replace, status, todayIso } from "./lib.js";
 import { loadGraph } from "./graphmodel.js";
 import { chartWidth, drawResponsive, groupedBars, stackedBars } from "./charts.js";
 import { TIER_SERIES, sectorRows } from "./reachcharts.js";
@@ -28,7 +28,7 @@ async function load() {
   let recent;
   try {
     [summary, reach, gaps, recs, model, recent] = await Promise.all([
-      api(`/partnerships/${page.pid}/analysis/summary`, { onProgress: () => status(statusLine, "Still analysing…", "info") }),
+      api(`/partnerships/${page.pid}/analysis/summary`, { onProgress: (p) => status(statusLine, progressText(p), "info") }),
       api(`/partnerships/${page.pid}/analysis/reach`),
       api(`/partnerships/${page.pid}/analysis/gaps`),
       api(`/partnerships/${page.pid}/analysis/recommendations?k=5`),
