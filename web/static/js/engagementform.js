@@ -9,8 +9,8 @@ import {
   clearErrors,
   confirmThen,
   fieldError,
-  focusPanelSection,
   guarded,
+  reloadAndFocus,
   idFromName,
   namesOf,
   staleBanner,
@@ -141,8 +141,8 @@ export function setupEngagements(ctx) {
     }
     if (!saved) return;
     $("engagement-dialog").close();
-    await ctx.reload(ctx.selected);
-    if (editing !== null) focusPanelSection("panel-history");
+    if (editing === null) await ctx.reload(ctx.selected);
+    else await reloadAndFocus(ctx, ctx.selected, "panel-history");
   });
 
   /** Read an engagement afresh (and its ETag); tell the user if it has gone. */
@@ -183,8 +183,7 @@ export function setupEngagements(ctx) {
           if (!(error instanceof Stale)) alertBox(errorText(error));
           return;
         }
-        await ctx.reload(ctx.selected);
-        focusPanelSection("panel-history");
+        await reloadAndFocus(ctx, ctx.selected, "panel-history");
       },
     );
   }

@@ -4,6 +4,7 @@
 
 import { ApiError, el, errorText, replace } from "./lib.js";
 import { displayName } from "./graphmodel.js";
+import { focusAfterRedraw } from "./panel.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -153,7 +154,10 @@ export async function submit(form, send, { why = "changed", selected = null } = 
     return await guarded(send, { why, selected });
   } catch (error) {
     if (error instanceof Stale) {
+      // Closing the dialog hands the focus back to what opened it; the banner needs it.
       form.closest("dialog").close();
+      const reload = document.querySelector("#stale-banner button");
+      if (reload) reload.focus();
       return undefined;
     }
     showErrors(form, error);
@@ -186,10 +190,19 @@ export function alertBox(message) {
   status.dataset.kind = "error";
 }
 
-/** Focus a panel section's heading once the panel has been redrawn after a change. */
-export function focusPanelSection(id) {
-  const target = $(id) || $("panel-title");
-  if (target) target.focus({ preventScroll: false });
+/**
+ * Reload the map after a change, keeping ``selectId`` selected, with the keyboard focus on the
+ * panel section (heading id ``sectionId``) where the change was made: the button that started it
+ * has gone with the redraw.
+ */
+export async function reloadAndFocus(ctx, selectId, sectionId) {
+  focusAfterRedraw(sectionId);
+  await ctx.reload(selectId);
+  const panel = $("panel");
+  if (panel && !panel.contains(document.activeElement)) {
+    const target = $(sectionId) || $("panel-title");
+    if (target) target.focus();
+  }
 }
 
 /** Sum up who took part, for confirmation texts: "Ann, Bob and 3 more". */

@@ -7,6 +7,12 @@ import { metricOf, organisationName, quadrant } from "./graphmodel.js";
 import { gapItem } from "./gapview.js";
 
 const body = () => document.getElementById("panel-body");
+let pendingFocus = "";
+
+/** Focus the element with this id (a section heading) when the panel is next drawn. */
+export function focusAfterRedraw(id) {
+  pendingFocus = id;
+}
 const TIE_LIMIT = 100;
 let token = 0;
 
@@ -83,6 +89,10 @@ export async function showPanel(ctx, id) {
   const ties = el("div", {}, el("p", { class: "muted" }, "Loading ties…"));
   const history = el("div", {}, el("p", { class: "muted" }, "Loading engagement history…"));
   const path = el("div", {}, el("p", { class: "muted" }, "Finding the warmest path…"));
+  // The panel is redrawn whenever the analysis or the graph changes: a keyboard user whose focus
+  // was on one of its headings keeps it there.
+  const active = document.activeElement;
+  const keep = active && active !== root && root.contains(active) && active.id ? active.id : "";
   replace(
     root,
     heading,
@@ -97,7 +107,10 @@ export async function showPanel(ctx, id) {
   );
   renderMetrics(ctx, node, metrics);
   renderGaps(ctx, id, gapList);
+  const want = document.getElementById(pendingFocus || keep);
+  pendingFocus = "";
   if (ctx.focusPanel) heading.focus({ preventScroll: true });
+  else if (want) want.focus({ preventScroll: true });
   const jobs = [
     api(`/partnerships/${page.pid}/stakeholders/${id}`).then(
       (s) => mine === token && renderProfile(ctx, s, profile),

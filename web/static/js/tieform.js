@@ -8,8 +8,8 @@ import {
   clearErrors,
   confirmThen,
   fieldError,
-  focusPanelSection,
   guarded,
+  reloadAndFocus,
   nameFor,
   staleBanner,
   submit,
@@ -101,8 +101,7 @@ export function setupTies(ctx) {
     if (editing === null) {
       await ctx.reload(saved.target_id);
     } else {
-      await ctx.reload(ctx.selected);
-      focusPanelSection("panel-ties");
+      await reloadAndFocus(ctx, ctx.selected, "panel-ties");
     }
   });
 
@@ -145,8 +144,7 @@ export function setupTies(ctx) {
           if (!(error instanceof Stale)) alertBox(errorText(error));
           return;
         }
-        await ctx.reload(ctx.selected);
-        focusPanelSection("panel-ties");
+        await reloadAndFocus(ctx, ctx.selected, "panel-ties");
       },
     );
   }
