@@ -8,7 +8,6 @@ import gzip
 import io
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -149,15 +148,21 @@ def restore_text(engine, content: str) -> backup.Summary:
 
 
 @pytest.fixture(params=DATABASES)
-def source(request, tmp_path):
-    with fresh_engine(request.param, tmp_path / "source") as engine:
+def kind(request) -> str:
+    """The database under test; the round trip across databases has its own test."""
+    return request.param
+
+
+@pytest.fixture
+def source(kind, tmp_path):
+    with fresh_engine(kind, tmp_path / "source") as engine:
         yield engine, populate(engine)
 
 
-@pytest.fixture(params=DATABASES)
-def target(request, tmp_path):
+@pytest.fixture
+def target(kind, tmp_path):
     """An empty database: no tables at all."""
-    with fresh_engine(request.param, tmp_path / "target") as engine:
+    with fresh_engine(kind, tmp_path / "target") as engine:
         yield engine
 
 
@@ -392,7 +397,9 @@ def test_a_broken_file_refuses_and_leaves_the_database_unchanged(source, target)
             restore_text(target, broken)
         assert migrate.is_empty(target), f"{label}: the schema creation was not rolled back"
     migrate.upgrade(target)
-    for label, (broken, expected) in _mutations(content).items():
+    late = ("truncated in the middle", "count mismatch", "dangling reference", "garbage after")
+    for label in late:  # the ones found after rows were written
+        broken, expected = _mutations(content)[label]
         with pytest.raises(backup.BackupError, match=expected):
             restore_text(target, broken)
         assert counts(target) == dict.fromkeys(ALL, 0), label
@@ -505,4 +512,3 @@ def test_insert_into_the_audit_log_still_works_after_a_restore(source, target):
         conn.execute(insert(AuditEntry.__table__).values(entity="x", action="y", fields=[]))
     with pytest.raises(Exception, match="append-only"), target.begin() as conn:
         conn.execute(AuditEntry.__table__.delete())
-    assert Path  # keep the import honest for type checkers
