@@ -62,7 +62,11 @@ def get_for(
     ``writes=False`` marks a read that needs a stronger role (the audit trail, say), which a
     read-only token may make.
     """
-    p = session.get(Partnership, partnership_id)
+    # A change locks the partnership's row first (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    # serialises writers), so concurrent changes to one partnership take turns: an If-Match
+    # check and the change it guards are atomic, even across server processes.
+    lock = writes and needed != Role.viewer
+    p = session.get(Partnership, partnership_id, with_for_update=lock or None)
     if p is None:
         raise NotFound(f"Partnership {partnership_id} not found")
     role = role_of(session=session, partnership_id=partnership_id, user_id=principal.user_id)
