@@ -19,52 +19,68 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * An indexed binary min-heap of nodes keyed by their tentative distance, with decrease-key: it
- * never holds more than n entries, and a node's position is kept in pos (-1: not in the heap).
- */
+/* Bucket queues serve edge lengths within this ratio of each other (SPEC's lengths: 1 to 10). */
+#define MAX_SPREAD 1e5
+
+typedef struct {
+    double dist;
+    double sigma;
+    double delta;
+    int32_t pos; /* heap: the place in the heap, -1 when not in it; buckets: 1 once settled */
+    int32_t pad;
+} state;
+
+/* A 4-ary min-heap of nodes keyed by state.dist, with decrease-key (at most n entries). */
 typedef struct {
     int32_t *a;
-    int32_t *pos;
-    const double *key;
+    state *st;
     Py_ssize_t len;
 } heap;
 
 static inline void heap_up(heap *h, Py_ssize_t i) {
     int32_t v = h->a[i];
-    double k = h->key[v];
+    double k = h->st[v].dist;
     while (i > 0) {
-        Py_ssize_t p = (i - 1) >> 1;
+        Py_ssize_t p = (i - 1) >> 2;
         int32_t u = h->a[p];
-        if (h->key[u] <= k) break;
+        if (h->st[u].dist <= k) break;
         h->a[i] = u;
-        h->pos[u] = (int32_t)i;
+        h->st[u].pos = (int32_t)i;
         i = p;
     }
     h->a[i] = v;
-    h->pos[v] = (int32_t)i;
+    h->st[v].pos = (int32_t)i;
 }
 
 static inline int32_t heap_pop(heap *h) {
     int32_t top = h->a[0];
-    h->pos[top] = -1;
+    h->st[top].pos = -1;
     int32_t last = h->a[--h->len];
     Py_ssize_t n = h->len;
     if (n == 0) return top;
-    double k = h->key[last];
+    double k = h->st[last].dist;
     Py_ssize_t i = 0;
     for (;;) {
-        Py_ssize_t c = 2 * i + 1;
+        Py_ssize_t c = 4 * i + 1;
         if (c >= n) break;
-        if (c + 1 < n && h->key[h->a[c + 1]] < h->key[h->a[c]]) c++;
-        int32_t u = h->a[c];
-        if (h->key[u] >= k) break;
+        Py_ssize_t e = c + 4 < n ? c + 4 : n;
+        Py_ssize_t b = c;
+        double bk = h->st[h->a[c]].dist;
+        for (Py_ssize_t j = c + 1; j < e; j++) {
+            double kj = h->st[h->a[j]].dist;
+            if (kj < bk) {
+                bk = kj;
+                b = j;
+            }
+        }
+        if (bk >= k) break;
+        int32_t u = h->a[b];
         h->a[i] = u;
-        h->pos[u] = (int32_t)i;
-        i = c;
+        h->st[u].pos = (int32_t)i;
+        i = b;
     }
     h->a[i] = last;
-    h->pos[last] = (int32_t)i;
+    h->st[last].pos = (int32_t)i;
     return top;
 }
 
@@ -74,22 +90,19 @@ typedef struct {
 } arc;
 
 /*
- * Run sources [lo, hi). Adds each node's dependency to bc (summed over ordered pairs, so twice the
- * undirected count) and writes closeness and harmonic closeness of each source s into clo[s - lo]
- * and har[s - lo]. Returns 0, or -1 when out of memory.
+ * Run sources [lo, hi) with the heap. Adds each node's dependency to bc (summed over ordered
+ * pairs, so twice the undirected count) and writes closeness and harmonic closeness of each source
+ * s into clo[s - lo] and har[s - lo]. Returns 0, or -1 when out of memory.
  */
 static int run(Py_ssize_t n, const int64_t *indptr, const int64_t *indices, const double *w,
                Py_ssize_t lo, Py_ssize_t hi, double *bc, double *clo, double *har) {
     Py_ssize_t m = indptr[n];
-    double *dist = malloc((size_t)n * sizeof(double));
-    double *sigma = calloc((size_t)n, sizeof(double));
-    double *delta = calloc((size_t)n, sizeof(double));
-    int32_t *order = malloc((size_t)n * sizeof(int32_t));
-    int32_t *pos = malloc((size_t)n * sizeof(int32_t));
-    int32_t *ha = malloc((size_t)n * sizeof(int32_t));
+    state *st = malloc((size_t)(n ? n : 1) * sizeof(state));
+    int32_t *order = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    int32_t *ha = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
     arc *adj = malloc((size_t)(m ? m : 1) * sizeof(arc));
     int rc = 0;
-    if (!dist || !sigma || !delta || !order || !pos || !ha || !adj) {
+    if (!st || !order || !ha || !adj) {
         rc = -1;
         goto out;
     }
@@ -97,77 +110,206 @@ static int run(Py_ssize_t n, const int64_t *indptr, const int64_t *indices, cons
         adj[k].to = (int32_t)indices[k];
         adj[k].w = w[k];
     }
-    heap h = {ha, pos, dist, 0};
     for (Py_ssize_t i = 0; i < n; i++) {
-        dist[i] = INFINITY;
-        pos[i] = -1;
+        st[i].dist = INFINITY;
+        st[i].sigma = 0.0;
+        st[i].delta = 0.0;
+        st[i].pos = -1;
+        st[i].pad = 0;
     }
+    heap h = {ha, st, 0};
     for (Py_ssize_t s = lo; s < hi; s++) {
         Py_ssize_t settled = 0;
         double total = 0.0, inverse = 0.0;
-        dist[s] = 0.0;
-        sigma[s] = 1.0;
+        st[s].dist = 0.0;
+        st[s].sigma = 1.0;
         h.a[0] = (int32_t)s;
-        pos[s] = 0;
+        st[s].pos = 0;
         h.len = 1;
         while (h.len > 0) {
             int32_t v = heap_pop(&h);
             order[settled++] = v;
-            double dv = dist[v];
+            double dv = st[v].dist;
             if (v != s) {
                 total += dv;
                 inverse += 1.0 / dv;
             }
-            double sv = sigma[v];
+            double sv = st[v].sigma;
             const arc *e = adj + indptr[v], *end = adj + indptr[v + 1];
             for (; e < end; e++) {
-                int32_t x = e->to;
+                state *x = st + e->to;
                 double nd = dv + e->w;
-                double dx = dist[x];
-                if (nd < dx) {
-                    dist[x] = nd;
-                    sigma[x] = sv;
-                    if (pos[x] < 0) {
-                        h.a[h.len] = x;
-                        pos[x] = (int32_t)h.len++;
+                if (nd < x->dist) {
+                    x->dist = nd;
+                    x->sigma = sv;
+                    if (x->pos < 0) {
+                        h.a[h.len] = e->to;
+                        x->pos = (int32_t)h.len++;
                     }
-                    heap_up(&h, pos[x]);
-                } else if (nd == dx) {
-                    sigma[x] += sv;
+                    heap_up(&h, x->pos);
+                } else if (nd == x->dist) {
+                    x->sigma += sv;
                 }
             }
         }
-        /* dependencies, farthest first: delta(v) = sum over successors x of
-           sigma(v)/sigma(x) * (1 + delta(x)); v precedes x when dist(v) + w(v, x) = dist(x) */
         for (Py_ssize_t i = settled - 1; i > 0; i--) {
             int32_t x = order[i];
-            double coeff = (1.0 + delta[x]) / sigma[x];
-            double dx = dist[x];
+            state *sx = st + x;
+            double coeff = (1.0 + sx->delta) / sx->sigma;
+            double dx = sx->dist;
             const arc *e = adj + indptr[x], *end = adj + indptr[x + 1];
             for (; e < end; e++) {
-                int32_t v = e->to;
-                if (dist[v] + e->w == dx) delta[v] += sigma[v] * coeff;
+                state *v = st + e->to;
+                if (v->dist + e->w == dx) v->delta += v->sigma * coeff;
             }
-            bc[x] += delta[x];
+            bc[x] += sx->delta;
         }
         double r1 = (double)(settled - 1);
         clo[s - lo] = total > 0.0 ? (r1 / total) * (r1 / (double)(n > 1 ? n - 1 : 1)) : 0.0;
         har[s - lo] = inverse;
         for (Py_ssize_t i = 0; i < settled; i++) {
-            int32_t v = order[i];
-            dist[v] = INFINITY;
-            sigma[v] = 0.0;
-            delta[v] = 0.0;
+            state *v = st + order[i];
+            v->dist = INFINITY;
+            v->sigma = 0.0;
+            v->delta = 0.0;
         }
     }
 out:
-    free(dist);
-    free(sigma);
-    free(delta);
+    free(st);
     free(order);
-    free(pos);
     free(ha);
     free(adj);
+    return rc;
+}
+
+
+/* A growable vector of nodes (one bucket of the bucket queue). */
+typedef struct {
+    int32_t *a;
+    Py_ssize_t len, cap;
+} vec;
+
+static inline int vec_push(vec *b, int32_t x) {
+    if (b->len == b->cap) {
+        Py_ssize_t cap = b->cap ? 2 * b->cap : 64;
+        int32_t *a = realloc(b->a, (size_t)cap * sizeof(int32_t));
+        if (!a) return -1;
+        b->a = a;
+        b->cap = cap;
+    }
+    b->a[b->len++] = x;
+    return 0;
+}
+
+/*
+ * The same pass with a bucket queue (Dial's algorithm with buckets narrower than the shortest edge,
+ * after Dinitz): bucket k holds nodes at distance about [k*width, (k+1)*width) with width half the
+ * shortest edge, so no node of a bucket can improve or precede another of the same bucket. Every
+ * node of the lowest non-empty bucket is therefore final, with its path count complete, and any
+ * order inside a bucket is a valid order for the dependency walk. Stale entries (a node moved to
+ * a lower bucket) are skipped when met again.
+ */
+static int run_buckets(Py_ssize_t n, const int64_t *indptr, const int64_t *indices,
+                       const double *w, double wmin, double wmax, Py_ssize_t lo, Py_ssize_t hi,
+                       double *bc, double *clo, double *har) {
+    Py_ssize_t m = indptr[n];
+    double inv = 2.0 / wmin;
+    Py_ssize_t nb = (Py_ssize_t)(wmax * inv) + 3;
+    state *st = malloc((size_t)(n ? n : 1) * sizeof(state));
+    int32_t *order = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    arc *adj = malloc((size_t)(m ? m : 1) * sizeof(arc));
+    vec *b = calloc((size_t)nb, sizeof(vec));
+    int rc = 0;
+    if (!st || !order || !adj || !b) {
+        rc = -1;
+        goto out;
+    }
+    for (Py_ssize_t k = 0; k < m; k++) {
+        adj[k].to = (int32_t)indices[k];
+        adj[k].w = w[k];
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        st[i].dist = INFINITY;
+        st[i].sigma = 0.0;
+        st[i].delta = 0.0;
+        st[i].pos = 0; /* 1 once settled */
+        st[i].pad = 0;
+    }
+    for (Py_ssize_t s = lo; s < hi; s++) {
+        Py_ssize_t settled = 0, pending = 1;
+        double total = 0.0, inverse = 0.0;
+        st[s].dist = 0.0;
+        st[s].sigma = 1.0;
+        if (vec_push(&b[0], (int32_t)s) < 0) {
+            rc = -1;
+            goto out;
+        }
+        for (Py_ssize_t k = 0; pending > 0; k++) {
+            vec *cur = &b[k % nb];
+            /* settling may push into later buckets only, never into this one */
+            for (Py_ssize_t j = 0; j < cur->len; j++) {
+                int32_t v = cur->a[j];
+                pending--;
+                state *sv_ = st + v;
+                if (sv_->pos) continue;
+                sv_->pos = 1;
+                order[settled++] = v;
+                double dv = sv_->dist;
+                if (v != s) {
+                    total += dv;
+                    inverse += 1.0 / dv;
+                }
+                double sv = sv_->sigma;
+                const arc *e = adj + indptr[v], *end = adj + indptr[v + 1];
+                for (; e < end; e++) {
+                    state *x = st + e->to;
+                    double nd = dv + e->w;
+                    if (nd < x->dist) {
+                        x->dist = nd;
+                        x->sigma = sv;
+                        Py_ssize_t bk = (Py_ssize_t)(nd * inv);
+                        if (vec_push(&b[bk % nb], e->to) < 0) {
+                            rc = -1;
+                            goto out;
+                        }
+                        pending++;
+                    } else if (nd == x->dist) {
+                        x->sigma += sv;
+                    }
+                }
+            }
+            cur->len = 0;
+        }
+        for (Py_ssize_t i = settled - 1; i > 0; i--) {
+            int32_t x = order[i];
+            state *sx = st + x;
+            double coeff = (1.0 + sx->delta) / sx->sigma;
+            double dx = sx->dist;
+            const arc *e = adj + indptr[x], *end = adj + indptr[x + 1];
+            for (; e < end; e++) {
+                state *v = st + e->to;
+                if (v->dist + e->w == dx) v->delta += v->sigma * coeff;
+            }
+            bc[x] += sx->delta;
+        }
+        double r1 = (double)(settled - 1);
+        clo[s - lo] = total > 0.0 ? (r1 / total) * (r1 / (double)(n > 1 ? n - 1 : 1)) : 0.0;
+        har[s - lo] = inverse;
+        for (Py_ssize_t i = 0; i < settled; i++) {
+            state *v = st + order[i];
+            v->dist = INFINITY;
+            v->sigma = 0.0;
+            v->delta = 0.0;
+            v->pos = 0;
+        }
+    }
+out:
+    free(st);
+    free(order);
+    free(adj);
+    if (b)
+        for (Py_ssize_t i = 0; i < nb; i++) free(b[i].a);
+    free(b);
     return rc;
 }
 
@@ -181,17 +323,18 @@ static int want(Py_buffer *b, Py_ssize_t itemsize, Py_ssize_t count, const char 
 }
 
 PyDoc_STRVAR(allpairs_doc,
-             "allpairs(n, indptr, indices, weights, lo, hi, bc, clo, har)\n\n"
+             "allpairs(n, indptr, indices, weights, lo, hi, bc, clo, har, queue=0)\n\n"
              "Brandes from sources lo..hi-1 of an undirected CSR graph (int64 indptr and "
              "indices, float64 weights). Adds dependencies (ordered pairs) into bc (float64, n) "
              "and writes Wasserman-Faust closeness and harmonic closeness of the sources into "
-             "clo and har (float64, hi - lo). Releases the GIL.");
+             "clo and har (float64, hi - lo). queue: 0 chooses, 1 a heap, 2 buckets. Releases the GIL.");
 
 static PyObject *allpairs(PyObject *self, PyObject *args) {
     Py_ssize_t n, lo, hi;
+    int queue = 0;
     Py_buffer indptr, indices, weights, bc, clo, har;
-    if (!PyArg_ParseTuple(args, "ny*y*y*nnw*w*w*", &n, &indptr, &indices, &weights, &lo, &hi,
-                          &bc, &clo, &har))
+    if (!PyArg_ParseTuple(args, "ny*y*y*nnw*w*w*|i", &n, &indptr, &indices, &weights, &lo, &hi,
+                          &bc, &clo, &har, &queue))
         return NULL;
     PyObject *result = NULL;
     Py_ssize_t m = indices.len / 8;
@@ -221,7 +364,16 @@ static PyObject *allpairs(PyObject *self, PyObject *args) {
             goto out;
         }
     int rc;
-    Py_BEGIN_ALLOW_THREADS rc = run(n, ip, ix, wt, lo, hi, bc.buf, clo.buf, har.buf);
+    double wmin = INFINITY, wmax = 0.0;
+    for (Py_ssize_t k = 0; k < m; k++) {
+        if (wt[k] < wmin) wmin = wt[k];
+        if (wt[k] > wmax) wmax = wt[k];
+    }
+    /* buckets unless the lengths spread so widely that there would be too many of them */
+    int buckets = queue == 2 || (queue == 0 && m > 0 && wmax / wmin <= MAX_SPREAD);
+    Py_BEGIN_ALLOW_THREADS if (buckets && m > 0) rc =
+        run_buckets(n, ip, ix, wt, wmin, wmax, lo, hi, bc.buf, clo.buf, har.buf);
+    else rc = run(n, ip, ix, wt, lo, hi, bc.buf, clo.buf, har.buf);
     Py_END_ALLOW_THREADS if (rc < 0) {
         PyErr_NoMemory();
         goto out;

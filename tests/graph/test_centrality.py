@@ -291,3 +291,48 @@ def test_the_kernel_refuses_malformed_input():
             _brandes.allpairs(2, *arrays_, 0, 2, *out)
     with pytest.raises(ValueError):
         _brandes.allpairs(2, *ok, 1, 3, *out)
+
+
+@pytest.mark.parametrize("queue", [1, 2], ids=["heap", "buckets"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: random_partnership(6, n=70, discrete=True).G,
+        lambda: random_partnership(7, n=70, discrete=False).G,
+        lambda: from_networkx(nx.grid_2d_graph(6, 7))[0].G,
+        lambda: from_networkx(nx.florentine_families_graph())[0].G,
+    ],
+    ids=["discrete", "engagements", "grid", "florentine"],
+)
+def test_both_queues_of_the_kernel_match_networkx(queue, make):
+    # the kernel settles nodes with a bucket queue when edge lengths are within 1e5 of each other
+    # (always, for SPEC's lengths) and with a heap otherwise; each must give networkx's numbers
+    if not _allpairs.COMPILED:
+        pytest.fail("graph._brandes was not built")
+    from graph import _brandes
+
+    G = make()
+    a = arrays(G)
+    indptr, indices, weights = _allpairs._csr(a.n, a.src, a.dst, a.distance)
+    bc, clo, har = np.zeros(a.n), np.zeros(a.n), np.zeros(a.n)
+    _brandes.allpairs(a.n, indptr, indices, weights, 0, a.n, bc, clo, har, queue)
+    btw_ref, clo_ref, har_ref = _all_pairs_reference(G)
+    for i, v in enumerate(a.nodes):
+        assert bc[i] / 2 == pytest.approx(btw_ref[v], rel=1e-12, abs=TOL), v
+        assert clo[i] == pytest.approx(clo_ref[v], rel=1e-12, abs=TOL), v
+        assert har[i] == pytest.approx(har_ref[v], rel=1e-12, abs=TOL), v
+
+
+def test_widely_spread_lengths_use_the_heap_and_still_match():
+    # lengths from 2^-20 to 2^20: too many buckets, so the kernel takes its heap (and agrees)
+    rng = random.Random(11)
+    G = nx.gnm_random_graph(40, 90, seed=11)
+    for u, v in G.edges:
+        G[u][v]["distance"] = 2.0 ** rng.randint(-20, 20)
+    a = arrays(G)
+    raw, clo, har = _allpairs.AllPairs(a.n, a.src, a.dst, a.distance).result()
+    btw_ref, clo_ref, har_ref = _all_pairs_reference(G)
+    for i, v in enumerate(a.nodes):
+        assert raw[i] == pytest.approx(btw_ref[v], rel=1e-12, abs=TOL)
+        assert clo[i] == pytest.approx(clo_ref[v], rel=1e-12, abs=1e-15)
+        assert har[i] == pytest.approx(har_ref[v], rel=1e-12, abs=TOL)
