@@ -68,7 +68,13 @@ def db_engine(request, tmp_path) -> Iterator[Engine]:
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    return Settings(database_url=f"sqlite:///{tmp_path / 'unused.db'}", max_body_bytes=256 * 1024)
+    # Analyses are answered, not 202, however loaded the machine (tests/app/test_analysis_jobs.py
+    # covers the 202s).
+    return Settings(
+        database_url=f"sqlite:///{tmp_path / 'unused.db'}",
+        max_body_bytes=256 * 1024,
+        analysis_wait_seconds=60,
+    )
 
 
 @pytest.fixture

@@ -195,7 +195,10 @@ def server(tmp_path_factory) -> Iterator[LiveServer]:
         viewer = users.get_by_email(session=s, email=VIEWER)
         s.add(Membership(partnership_id=demo, user_id=viewer.id, role="viewer"))
     port = _free_port()
-    settings = Settings(database_url=url, base_url=f"http://127.0.0.1:{port}")
+    # A long analysis wait: server.get() expects 200 (test_analysis_202.py covers the 202s).
+    settings = Settings(
+        database_url=url, base_url=f"http://127.0.0.1:{port}", analysis_wait_seconds=60
+    )
     app = create_app(settings, engine=engine)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     uv = uvicorn.Server(config)
