@@ -61,7 +61,7 @@ def test_map_opens_with_everyone_and_a_legend(page, server):
     page.wait_for_timeout(500)
     assert page.evaluate("() => window.stakemapMap.network().getPositions()") == before
     page.wait_for_function(
-        "() => !document.getElementById('map-status').textContent.includes('Computing the analysis')"
+        "() => !document.getElementById('map-status').textContent.includes('Computing the')"
     )
     screenshot(page, "map")
 
