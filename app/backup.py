@@ -154,10 +154,10 @@ def _encode(value: Any) -> str:
     raise TypeError(f"cannot write a {type(value).__name__} to a backup")
 
 
-def _dumps(value: Any) -> str:
-    return json.dumps(
-        value, default=_encode, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    )
+# One encoder for every row: json.dumps with options would build a new one per call.
+_dumps = json.JSONEncoder(
+    default=_encode, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+).encode
 
 
 @contextmanager
