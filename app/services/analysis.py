@@ -560,7 +560,10 @@ def _heartbeat() -> None:
         with _lock:
             claims = list(_held)
         for claim in claims:
-            claim.beat()
+            try:
+                claim.beat()
+            except Exception:  # the heartbeat must outlive any one job's trouble
+                log.exception("analysis job %s: heartbeat failed", claim.job_id)
 
 
 def running() -> int:
