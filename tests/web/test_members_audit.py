@@ -71,12 +71,16 @@ def test_owner_adds_changes_and_cannot_lose_the_last_owner(page, server, pid, wa
     )
     assert len(_members(server, pid)) == 2
 
-    # change a role: choose, then save
+    # change a role by keyboard alone: choose with the arrows, Tab to Save, Enter
     uid = _row(page, "new.partner@example.org").get_attribute("data-uid")
     select = page.get_by_label("Role of new.partner@example.org")
     expect(page.locator(f"#save-{uid}")).to_be_disabled()
-    select.select_option("viewer")
-    page.locator(f"#save-{uid}").click()
+    select.focus()
+    page.keyboard.press("ArrowUp")  # editor → viewer
+    expect(select).to_have_value("viewer")
+    page.keyboard.press("Tab")
+    expect(page.locator(f"#save-{uid}")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(_row(page, "new.partner@example.org")).to_have_attribute("data-role", "viewer")
     expect(page.locator("#members-status")).to_have_text("new.partner@example.org is now viewer.")
     assert _members(server, pid)["new.partner@example.org"] == "viewer"
