@@ -38,7 +38,17 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, pool_size: int = 5) 
     """An engine for ``url``; SQLite connections enforce foreign keys and use WAL."""
     url = normalise_url(url)
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        # pool_pre_ping replaces connections that died while the database was away, so the
+        # service recovers by itself; connect_timeout turns a database that does not answer
+        # into a 503 within seconds instead of a request that hangs.
+        connect_args = {} if "connect_timeout" in url else {"connect_timeout": 5}
+        return create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=True,
+            connect_args=connect_args,
+        )
 
     engine = create_engine(
         url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
