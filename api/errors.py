@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
 
 from app.errors import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed, Unauthorized
 
@@ -49,6 +51,8 @@ READ = {
     404: _doc(Message, "Not found, or not visible to the caller."),
     422: _doc(ValidationMessage, "A parameter is invalid."),
 }
+# A list of the caller's own things: no path id, so no 404.
+LIST = {k: v for k, v in READ.items() if k != 404}
 WRITE = {
     **READ,
     409: _doc(ValidationMessage, "Clashes with stored data (e.g. a duplicate external_id)."),
@@ -90,15 +94,36 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(IntegrityError)
     async def _integrity(_: Request, exc: IntegrityError):
         # The services check first; this is the database catching a race between two writers.
+        # Answered in the documented 409 shape (a located list, as Conflict gives), so that a
+        # client reads every 409 alike.
         log.warning("integrity error: %s", exc.orig)
-        return JSONResponse(
-            {"detail": "The change clashes with a concurrent change; reload and try again."},
-            status_code=409,
+        return _at_body(
+            409, "The change clashes with a concurrent change; reload and try again.", "conflict"
         )
 
     @app.exception_handler(RecursionError)
     async def _too_deep(_: Request, exc: RecursionError):
-        return JSONResponse({"detail": "The JSON body is nested too deeply."}, status_code=400)
+        return _at_body(422, "The JSON body is nested too deeply.", "json_too_deep")
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException):
+        # FastAPI answers a body it cannot decode (not UTF-8, nested past the recursion limit)
+        # with an undocumented 400, but a body that is not JSON with 422 json_invalid; the API
+        # answers both alike, as the import already does.
+        if (
+            exc.status_code == 400
+            and request.url.path.startswith("/api/")
+            and isinstance(exc.__cause__, (ValueError, RecursionError))
+        ):
+            if isinstance(exc.__cause__, RecursionError):
+                return _at_body(422, "The JSON body is nested too deeply.", "json_too_deep")
+            return _at_body(422, "The body is not JSON text in UTF-8.", "json_invalid")
+        return await http_exception_handler(request, exc)
+
+
+def _at_body(status: int, msg: str, type_: str) -> JSONResponse:
+    """FastAPI's validation shape, with one problem located at the body."""
+    return JSONResponse({"detail": [{"loc": ["body"], "msg": msg, "type": type_}]}, status)
 
 
 CHANGE = {**WRITE, 412: _doc(Message, "If-Match named an ETag that is no longer current.")}

@@ -16,14 +16,14 @@ from api.deps import (
     check_if_match,
     etag,
 )
-from api.errors import AUTH, CHANGE, READ, WRITE
+from api.errors import CHANGE, LIST, READ, WRITE
 from app.schemas import Page, PartnershipCreate, PartnershipPublic, PartnershipUpdate
 from app.services import partnerships as service
 
 router = APIRouter(prefix="/partnerships", tags=["partnerships"])
 
 
-@router.get("", response_model=Page[PartnershipPublic], responses={**AUTH, 422: READ[422]})
+@router.get("", response_model=Page[PartnershipPublic], responses=LIST)
 def list_partnerships(
     session: SessionDep, principal: PrincipalDep, limit: Limit = 100, offset: Offset = 0
 ):

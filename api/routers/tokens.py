@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from api.deps import Limit, Offset, PrincipalDep, SessionDep, item_id
-from api.errors import AUTH, READ, WRITE
+from api.errors import LIST, WRITE
 from app.errors import Forbidden, NotFound
 from app.schemas import Flag, ShortText, TokenCreated
 from app.services import users as service
@@ -42,7 +42,7 @@ class TokensPublic(BaseModel):
     count: int
 
 
-@router.get("", response_model=TokensPublic, responses={**AUTH, 422: READ[422]})
+@router.get("", response_model=TokensPublic, responses=LIST)
 def list_tokens(
     session: SessionDep, principal: PrincipalDep, limit: Limit = 100, offset: Offset = 0
 ):
