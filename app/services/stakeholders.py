@@ -9,8 +9,9 @@ from sqlmodel import Session
 from app.enums import Kind
 from app.errors import Conflict, Invalid, NotFound
 from app.schemas import StakeholderCreate, StakeholderPublic, StakeholderUpdate
+from app.services import audit
 from app.services import partnerships as partnership_service
-from app.tables import Engagement, EngagementParticipant, Stakeholder, utcnow
+from app.tables import Engagement, EngagementParticipant, Stakeholder, Tie, utcnow
 
 __all__ = ["get", "page", "create", "update", "delete", "public", "effective_sectors", "ids"]
 
@@ -267,11 +268,66 @@ def delete(*, session: Session, stakeholder: Stakeholder) -> None:
         .group_by(EngagementParticipant.engagement_id)
         .having(func.count() >= 2)
     )
-    session.execute(
-        sql_delete(Engagement)
-        .where(Engagement.id.in_(involved), Engagement.id.not_in(remaining))
-        .execution_options(synchronize_session=False)
+    kept = set(session.execute(remaining).scalars())
+    dropped = sorted(set(session.execute(involved).scalars()) - kept)
+    sid = stakeholder.id
+    tie_ids = (
+        session.execute(select(Tie.id).where(or_(Tie.source_id == sid, Tie.target_id == sid)))
+        .scalars()
+        .all()
     )
+    # members and owned stakeholders lose the reference (SET NULL in the database)
+    members = (
+        session.execute(select(Stakeholder.id).where(Stakeholder.organisation_id == sid))
+        .scalars()
+        .all()
+    )
+    owned = (
+        session.execute(select(Stakeholder.id).where(Stakeholder.owner_id == sid)).scalars().all()
+    )
+    if dropped:
+        session.execute(
+            sql_delete(Engagement)
+            .where(Engagement.id.in_(dropped))
+            .execution_options(synchronize_session=False)
+        )
+    # the database removes these by cascade, out of the ORM's sight: record them by hand
+    pid = stakeholder.partnership_id
+    gone = f"removed with stakeholder {sid}"
+    for tid in sorted(tie_ids):
+        audit.record(
+            session, partnership_id=pid, entity="tie", action="delete", entity_id=tid, detail=gone
+        )
+    for eid in dropped:
+        audit.record(
+            session,
+            partnership_id=pid,
+            entity="engagement",
+            action="delete",
+            entity_id=eid,
+            detail=f"{gone}: fewer than two participants left",
+        )
+    for field, ids_ in (("organisation_id", members), ("owner_id", owned)):
+        for other in sorted(ids_):
+            audit.record(
+                session,
+                partnership_id=pid,
+                entity="stakeholder",
+                action="update",
+                entity_id=other,
+                fields=[field],
+                detail=gone,
+            )
+    for eid in sorted(kept):
+        audit.record(
+            session,
+            partnership_id=pid,
+            entity="engagement",
+            action="update",
+            entity_id=eid,
+            fields=["participant_ids"],
+            detail=gone,
+        )
     session.delete(stakeholder)
     session.flush()
 

@@ -108,6 +108,28 @@ def test_every_write_is_audited_with_field_names_not_values(api):
     assert other.get(f"/partnerships/{pid}/audit").status_code == 403
 
 
+def test_deleting_a_stakeholder_audits_what_the_database_removes_with_it(api):
+    # ties go by cascade, two-person engagements by a bulk delete, members lose their
+    # organisation by SET NULL: none of it passes through the ORM, and all of it is in the trail
+    t = tiny_partnership(api)
+    pid, council = t["pid"], t["council"]
+    tie = api.tie(pid, t["hub"], council)
+    pair = api.engagement(pid, [council, t["director"]])
+    three = api.engagement(pid, [council, t["director"], t["officer"]])
+    api.ok("DELETE", f"/partnerships/{pid}/stakeholders/{council}", 204)
+    trail = api.ok("GET", f"/partnerships/{pid}/audit", params={"limit": 50})["data"]
+    got = {(e["entity"], e["action"], e["entity_id"], tuple(e["fields"])) for e in trail}
+    assert ("stakeholder", "delete", council, ()) in got
+    assert ("tie", "delete", tie["id"], ()) in got
+    assert ("engagement", "delete", pair["id"], ()) in got
+    assert ("engagement", "update", three["id"], ("participant_ids",)) in got
+    for member in (t["director"], t["officer"]):
+        assert ("stakeholder", "update", member, ("organisation_id",)) in got
+    assert api.get(f"/partnerships/{pid}/engagements/{pair['id']}").status_code == 404
+    kept = api.ok("GET", f"/partnerships/{pid}/engagements/{three['id']}")
+    assert sorted(kept["participant_ids"]) == sorted([t["director"], t["officer"]])
+
+
 def test_the_audit_trail_filters_by_action_actor_and_a_date_range(api):
     t = tiny_partnership(api)
     pid = t["pid"]
