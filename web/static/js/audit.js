@@ -55,10 +55,10 @@ function remember(q) {
   const search = here.toString();
   history.replaceState(null, "", search ? `?${search}` : location.pathname);
   if (twin) {
-    const api = new URLSearchParams(q);
-    api.set("limit", String(PAGE));
-    api.set("offset", String(offset));
-    twin.href = `/api/v1/partnerships/${page.pid}/audit?${api}`;
+    const json = new URLSearchParams(q);
+    json.set("limit", String(PAGE));
+    json.set("offset", String(offset));
+    twin.href = `/api/v1/partnerships/${page.pid}/audit?${json}`;
   }
 }
 
