@@ -183,6 +183,11 @@ out:
 }
 
 
+typedef struct {
+    double dist;
+    double sigma;
+} pair;
+
 /* A growable vector of nodes (one bucket of the bucket queue). */
 typedef struct {
     int32_t *a;
@@ -205,9 +210,13 @@ static inline int vec_push(vec *b, int32_t x) {
  * The same pass with a bucket queue (Dial's algorithm with buckets narrower than the shortest edge,
  * after Dinitz): bucket k holds nodes at distance about [k*width, (k+1)*width) with width half the
  * shortest edge, so no node of a bucket can improve or precede another of the same bucket. Every
- * node of the lowest non-empty bucket is therefore final, with its path count complete, and any
- * order inside a bucket is a valid order for the dependency walk. Stale entries (a node moved to
- * a lower bucket) are skipped when met again.
+ * node of the lowest non-empty bucket is therefore final, and any order inside a bucket is a valid
+ * order for the dependency walk. Stale entries (a node moved to a lower bucket) are skipped.
+ *
+ * Since a node's predecessors are all settled before it, one scan of its edges when it is settled
+ * finds them (settled neighbours at exactly the right distance: its path count is their sum, and
+ * they are listed for the dependency walk) and relaxes the others. The walk back then reads only
+ * those lists, not every edge again.
  */
 static int run_buckets(Py_ssize_t n, const int64_t *indptr, const int64_t *indices,
                        const double *w, double wmin, double wmax, Py_ssize_t lo, Py_ssize_t hi,
@@ -215,12 +224,18 @@ static int run_buckets(Py_ssize_t n, const int64_t *indptr, const int64_t *indic
     Py_ssize_t m = indptr[n];
     double inv = 2.0 / wmin;
     Py_ssize_t nb = (Py_ssize_t)(wmax * inv) + 3;
-    state *st = malloc((size_t)(n ? n : 1) * sizeof(state));
+    /* distance and path count side by side (a node is settled once its count is positive);
+       the dependencies apart, read only on the way back */
+    pair *st = malloc((size_t)(n ? n : 1) * sizeof(pair));
+    double *delta = malloc((size_t)(n ? n : 1) * sizeof(double));
     int32_t *order = malloc((size_t)(n ? n : 1) * sizeof(int32_t));
+    /* predecessors of the i-th settled node: preds[pstart[i] .. pstart[i + 1]) */
+    int32_t *preds = malloc((size_t)(m ? m : 1) * sizeof(int32_t));
+    Py_ssize_t *pstart = malloc((size_t)(n + 1) * sizeof(Py_ssize_t));
     arc *adj = malloc((size_t)(m ? m : 1) * sizeof(arc));
     vec *b = calloc((size_t)nb, sizeof(vec));
     int rc = 0;
-    if (!st || !order || !adj || !b) {
+    if (!st || !delta || !order || !preds || !pstart || !adj || !b) {
         rc = -1;
         goto out;
     }
@@ -231,81 +246,82 @@ static int run_buckets(Py_ssize_t n, const int64_t *indptr, const int64_t *indic
     for (Py_ssize_t i = 0; i < n; i++) {
         st[i].dist = INFINITY;
         st[i].sigma = 0.0;
-        st[i].delta = 0.0;
-        st[i].pos = 0; /* 1 once settled */
-        st[i].pad = 0;
+        delta[i] = 0.0;
     }
     for (Py_ssize_t s = lo; s < hi; s++) {
-        Py_ssize_t settled = 0, pending = 1;
+        Py_ssize_t settled = 0, pending = 1, np_ = 0;
         double total = 0.0, inverse = 0.0;
         st[s].dist = 0.0;
-        st[s].sigma = 1.0;
         if (vec_push(&b[0], (int32_t)s) < 0) {
             rc = -1;
             goto out;
         }
         for (Py_ssize_t k = 0; pending > 0; k++) {
             vec *cur = &b[k % nb];
-            /* settling may push into later buckets only, never into this one */
+            /* settling pushes into later buckets only, never into this one */
             for (Py_ssize_t j = 0; j < cur->len; j++) {
                 int32_t v = cur->a[j];
                 pending--;
-                state *sv_ = st + v;
-                if (sv_->pos) continue;
-                sv_->pos = 1;
+                pair *sv = st + v;
+                if (sv->sigma > 0.0) continue;
+                pstart[settled] = np_;
                 order[settled++] = v;
-                double dv = sv_->dist;
-                if (v != s) {
-                    total += dv;
-                    inverse += 1.0 / dv;
-                }
-                double sv = sv_->sigma;
+                double dv = sv->dist;
+                double sigma = v == s ? 1.0 : 0.0;
                 const arc *e = adj + indptr[v], *end = adj + indptr[v + 1];
                 for (; e < end; e++) {
-                    state *x = st + e->to;
+                    pair *x = st + e->to;
+                    if (x->sigma > 0.0) {
+                        if (x->dist + e->w == dv) {
+                            sigma += x->sigma;
+                            preds[np_++] = e->to;
+                        }
+                        continue;
+                    }
                     double nd = dv + e->w;
                     if (nd < x->dist) {
                         x->dist = nd;
-                        x->sigma = sv;
-                        Py_ssize_t bk = (Py_ssize_t)(nd * inv);
-                        if (vec_push(&b[bk % nb], e->to) < 0) {
+                        if (vec_push(&b[(Py_ssize_t)(nd * inv) % nb], e->to) < 0) {
                             rc = -1;
                             goto out;
                         }
                         pending++;
-                    } else if (nd == x->dist) {
-                        x->sigma += sv;
                     }
+                }
+                sv->sigma = sigma;
+                if (v != s) {
+                    total += dv;
+                    inverse += 1.0 / dv;
                 }
             }
             cur->len = 0;
         }
+        pstart[settled] = np_;
         for (Py_ssize_t i = settled - 1; i > 0; i--) {
             int32_t x = order[i];
-            state *sx = st + x;
-            double coeff = (1.0 + sx->delta) / sx->sigma;
-            double dx = sx->dist;
-            const arc *e = adj + indptr[x], *end = adj + indptr[x + 1];
-            for (; e < end; e++) {
-                state *v = st + e->to;
-                if (v->dist + e->w == dx) v->delta += v->sigma * coeff;
+            double coeff = (1.0 + delta[x]) / st[x].sigma;
+            for (Py_ssize_t k = pstart[i]; k < pstart[i + 1]; k++) {
+                int32_t v = preds[k];
+                delta[v] += st[v].sigma * coeff;
             }
-            bc[x] += sx->delta;
+            bc[x] += delta[x];
         }
         double r1 = (double)(settled - 1);
         clo[s - lo] = total > 0.0 ? (r1 / total) * (r1 / (double)(n > 1 ? n - 1 : 1)) : 0.0;
         har[s - lo] = inverse;
         for (Py_ssize_t i = 0; i < settled; i++) {
-            state *v = st + order[i];
-            v->dist = INFINITY;
-            v->sigma = 0.0;
-            v->delta = 0.0;
-            v->pos = 0;
+            int32_t v = order[i];
+            st[v].dist = INFINITY;
+            st[v].sigma = 0.0;
+            delta[v] = 0.0;
         }
     }
 out:
     free(st);
+    free(delta);
     free(order);
+    free(preds);
+    free(pstart);
     free(adj);
     if (b)
         for (Py_ssize_t i = 0; i < nb; i++) free(b[i].a);
