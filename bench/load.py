@@ -29,6 +29,11 @@ errors (any status other than the expected one, or a transport error), then chec
 issue 7: no errors, and p95 ≤ 100 ms for reads of single records and lists. The baseline is the
 health check, measured idle before the run (200 sequential requests) and under the same load.
 Latencies are measured by the clients, which share the machine's cores with the server.
+
+``--think-ms`` gives each client a pause between requests (exponential, that mean), as a person
+reading a page would; with 0 (the default) the clients send back to back, so the server is
+saturated and latency is mostly queueing: 32 clients at ~4 ms of CPU a request on 2 cores wait
+about 32 × 4 / 2 = 64 ms each before any work is done.
 """
 
 from __future__ import annotations
@@ -262,7 +267,9 @@ class LoadClient:
         )
 
 
-async def run_load(base: str, token: str, pid: int, clients: int, seconds: float) -> Recorder:
+async def run_load(
+    base: str, token: str, pid: int, clients: int, seconds: float, think_ms: float = 0.0
+) -> Recorder:
     rec = Recorder()
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=base, headers=headers, timeout=60) as http:
@@ -281,6 +288,8 @@ async def run_load(base: str, token: str, pid: int, clients: int, seconds: float
             client = LoadClient(n, http, pid, rec, ids)
             while time.monotonic() < deadline:
                 await client.step(client.rnd.choices(classes, weights)[0])
+                if think_ms > 0:  # a person reading the answer before the next click
+                    await asyncio.sleep(client.rnd.expovariate(1000.0 / think_ms))
 
     await asyncio.gather(*(one(n) for n in range(clients)))
     return rec
@@ -345,6 +354,13 @@ def main() -> None:
     ap.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     ap.add_argument("--workers", type=int, default=1, help="Server worker processes.")
     ap.add_argument(
+        "--think-ms",
+        type=float,
+        default=0.0,
+        help="Mean pause of each client between requests (exponential); 0: back to back, "
+        "the server saturated, so latency measures queueing for the 2 cores.",
+    )
+    ap.add_argument(
         "--mix",
         default="",
         help="Weights to change, e.g. analysis=0,import=5 (classes: " + ", ".join(MIX) + ").",
@@ -364,7 +380,8 @@ def main() -> None:
         MIX[cls] = int(weight)
     kinds = ("sqlite", "postgres") if args.db == "both" else (args.db,)
     print(f"mix {MIX}")
-    print(f"{args.clients} clients, {args.seconds:.0f} s per database, {args.workers} worker(s), "
+    print(f"{args.clients} clients (mean think time {args.think_ms:.0f} ms), "
+          f"{args.seconds:.0f} s per database, {args.workers} worker(s), "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")  # fmt: skip
     all_ok = True
     for kind in kinds:
@@ -373,7 +390,9 @@ def main() -> None:
             with server(url, args.workers, Path(tmp) / "server.log") as base:
                 idle = idle_baseline(base)
                 started = time.monotonic()
-                rec = asyncio.run(run_load(base, token, pid, args.clients, args.seconds))
+                rec = asyncio.run(
+                    run_load(base, token, pid, args.clients, args.seconds, args.think_ms)
+                )
                 elapsed = time.monotonic() - started
             all_ok = report(kind, rec, elapsed, idle) and all_ok
     sys.exit(0 if all_ok else 1)

@@ -18,6 +18,7 @@ Run from the repository root::
 
     .venv/bin/python bench/web.py                  # 5,000 stakeholders, 5 runs
     .venv/bin/python bench/web.py --sizes 1000 5000 --runs 3
+    .venv/bin/python bench/web.py --after-change   # every open follows an edit: all cold
 """
 
 from __future__ import annotations
@@ -148,10 +149,27 @@ def serve(folder: Path, sizes: list[int]):
     return f"http://127.0.0.1:{port}", cookie, pids, server
 
 
-def measure(browser, base: str, cookie: str, pid: int) -> dict:
-    """One cold page load: open, switch to everyone, wait for gaps. Seconds from navigation."""
+def change(context, base: str, pid: int, i: int) -> None:
+    """Edit the partnership through the API, as a coordinator would, so its revision moves on and
+    nothing computed for it before can be served."""
+    url = f"{base}/api/v1/partnerships/{pid}"
+    etag = context.request.get(url).headers["etag"]
+    r = context.request.patch(
+        url,
+        data={"description": f"Edited before run {i}"},
+        headers={"Origin": base, "If-Match": etag},
+    )
+    assert r.status == 200, (r.status, r.text())
+
+
+def measure(browser, base: str, cookie: str, pid: int, after_change: int | None = None) -> dict:
+    """One cold page load: open, switch to everyone, wait for gaps. Seconds from navigation.
+
+    With ``after_change`` the partnership is edited first (the first open after a change)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     context.add_cookies([{"name": "stakemap_session", "value": cookie, "url": base}])
+    if after_change is not None:
+        change(context, base, pid, after_change)
     page = context.new_page()
     errors = []
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
@@ -204,6 +222,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--after-change",
+        action="store_true",
+        help="edit the partnership before every run, so each open follows a change (cold)",
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -216,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
             for n in args.sizes:
                 runs = []
                 for i in range(args.runs):
-                    r = measure(browser, base, cookie, pids[n])
+                    r = measure(browser, base, cookie, pids[n], i if args.after_change else None)
                     runs.append(r)
                     print(
                         f"{n:>5} {i + 1:>4}  {r['view']:<13} {r['open']:>7.2f} {r['graph']:>8.2f} "
