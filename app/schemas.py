@@ -14,18 +14,28 @@ from app.enums import Channel, Level, Sector, Seniority, TieKind
 MAX_ID = 2**31 - 1
 
 Id = Annotated[int, Strict(), Field(ge=1, le=MAX_ID)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-ShortText = Annotated[str, StringConstraints(max_length=200)]
-Notes = Annotated[str, StringConstraints(max_length=10_000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+# PostgreSQL cannot store NUL (U+0000) in text (a 500), so no text accepts it, on SQLite either.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
+ShortText = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
+Notes = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)]
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=NO_NUL)
+]
 Tags = Annotated[list[Tag], Field(max_length=50)]
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ExternalId = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL)
+]
 Score = Annotated[int, Strict(), Field(ge=1, le=5)]
 Sentiment = Annotated[int, Strict(), Field(ge=-2, le=2)]
 Flag = Annotated[bool, Strict()]
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(
+        strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+    ),
 ]
 HalfLife = Annotated[float, Strict(), Field(gt=0, le=3650)]
 MemberKind = Literal["organisation", "person", "group"]

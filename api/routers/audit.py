@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from api.deps import CanOwn, Limit, Offset, SessionDep
 from api.errors import READ
+from app.schemas import NO_NUL
 from app.services import audit as service
 
 router = APIRouter(prefix="/partnerships/{pid}/audit", tags=["audit"])
@@ -42,7 +43,9 @@ def _utc(at: datetime | None) -> datetime | None:
 def audit_trail(
     loaded: CanOwn,
     session: SessionDep,
-    actor: Annotated[str | None, Query(max_length=320, description="The actor's email.")] = None,
+    actor: Annotated[
+        str | None, Query(max_length=320, pattern=NO_NUL, description="The actor's email.")
+    ] = None,
     entity: Annotated[
         str | None, Query(pattern="^(partnership|stakeholder|tie|engagement|membership|import)$")
     ] = None,

@@ -19,7 +19,14 @@ from api.deps import (
 )
 from api.errors import CHANGE, READ, WRITE
 from app.enums import Kind, Sector
-from app.schemas import MAX_ID, Page, StakeholderCreate, StakeholderPublic, StakeholderUpdate
+from app.schemas import (
+    MAX_ID,
+    NO_NUL,
+    Page,
+    StakeholderCreate,
+    StakeholderPublic,
+    StakeholderUpdate,
+)
 from app.services import stakeholders as service
 
 router = APIRouter(prefix="/partnerships/{pid}/stakeholders", tags=["stakeholders"])
@@ -44,7 +51,9 @@ def list_stakeholders(
     kind: Kind | None = None,
     organisation_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     sector: Annotated[Sector | None, Query(description="Matches the effective sector.")] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Part of the name.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, pattern=NO_NUL, description="Part of the name.")
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ):

@@ -78,7 +78,7 @@ def load_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> object:
         )
     try:
         with gc_paused():
-            return json.loads(data, parse_constant=_no_constant, parse_float=_finite)
+            doc = json.loads(data, parse_constant=_no_constant, parse_float=_finite)
     except _Constant as exc:
         raise _problem(f"Invalid JSON: {exc}.", "json_invalid") from None
     except UnicodeError:
@@ -87,3 +87,29 @@ def load_json(data: bytes, *, max_depth: int = MAX_DEPTH) -> object:
         raise _problem("The JSON is nested too deeply.", "json_too_deep") from None
     except ValueError as exc:  # JSONDecodeError, and integers too long to convert
         raise _problem(f"Invalid JSON: {exc}.", "json_invalid") from None
+    if b"\\u0000" in data:  # JSON can only hold a NUL escaped; look closer only then
+        loc = _nul_at(doc, ("body",))
+        if loc is not None:
+            raise Invalid(FieldProblem(loc, NUL_MESSAGE, "value_error"))
+    return doc
+
+
+#: PostgreSQL cannot store NUL in text (a 500), so no text holding one is accepted.
+NUL_MESSAGE = "The text contains a NUL character (U+0000), which cannot be stored."
+
+
+def _nul_at(value: object, loc: tuple) -> tuple | None:
+    """Where the first string (or object key) holding a NUL is, or None."""
+    if isinstance(value, str):
+        return loc if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = (*loc, key) if "\x00" in key else _nul_at(item, (*loc, key))
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_at(item, (*loc, i))
+            if found is not None:
+                return found
+    return None
