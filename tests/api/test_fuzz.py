@@ -50,9 +50,9 @@ from tests.factories import ApiClient, app_for, table_counts, tiny_partnership
 
 # Examples per operation, sized for CI; STAKEMAP_FUZZ_SCALE=10 searches ten times harder.
 SCALE = int(os.environ.get("STAKEMAP_FUZZ_SCALE", "1"))
-POSITIVE_EXAMPLES = 12 * SCALE
-NEGATIVE_EXAMPLES = 8 * SCALE
-ANONYMOUS_EXAMPLES = 4 * SCALE
+POSITIVE_EXAMPLES = 10 * SCALE
+NEGATIVE_EXAMPLES = 6 * SCALE
+ANONYMOUS_EXAMPLES = 3 * SCALE
 
 # ignored_auth is left to the anonymous pass, which asks every operation without a token; in
 # the owner's pass it would send two extra requests per success.
