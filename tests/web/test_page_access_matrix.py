@@ -158,6 +158,17 @@ def world(request, tmp_path_factory):
             yield w
 
 
+@pytest.fixture(autouse=True)
+def _empty_cookie_jar(request):
+    """Each request says who it is in its own headers: a session cookie that a sign-in test left
+    in the shared client's jar must not make a later "anonymous" request signed in."""
+    if "world" in request.fixturenames:
+        request.getfixturevalue("world").client.cookies.clear()
+    yield
+    if "world" in request.fixturenames:
+        request.getfixturevalue("world").client.cookies.clear()
+
+
 def _url(path: str, pid: int) -> str:
     return path.replace("{pid}", str(pid))
 
