@@ -109,7 +109,9 @@ async function loadGaps() {
     restyle();
     if (state.selected !== null) refreshPanel();
     readyStatus();
+    container.dataset.gaps = "loaded";
   } catch (error) {
+    container.dataset.gaps = "unavailable";
     state.analysis.gaps = [];
     status(statusLine, `Gaps are not available yet: ${errorText(error)}`, "warn");
   }
