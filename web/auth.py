@@ -234,6 +234,9 @@ def login(
     password: Annotated[str, Form(max_length=1000)] = "",
 ):
     address = request.client.host if request.client else None
+    # PostgreSQL text cannot hold NUL; no account's address contains one (nor U+FFFD), so the
+    # attempt is counted and answered like any other unknown address
+    email = email.replace("\x00", "\ufffd")
     if not ratelimit.allowed(session=session, email=email, address=address):
         return _login_page(request, error=TOO_MANY, email=email, status=429)
     try:
