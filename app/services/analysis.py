@@ -324,6 +324,7 @@ def _obtain(
     # transaction holds the write lock the job needs) and no stale snapshot.
     session.commit()
     deadline = time.monotonic() + wait
+    local: _Claim | None = None
     while True:
         # The job first, then the result: a job seen done whose result is missing really lost it
         # (results and "done" are committed together).
@@ -337,12 +338,19 @@ def _obtain(
         elif _claimable(job):
             claim = _reclaim(engine, job)
         if claim is not None:
+            local = claim
             _start(claim, run)
             job = _read_job(engine, pid, rev, job_key)
         if job is not None and job.status == "invalid":
             problem = json.loads(job.error)
             raise Invalid.field(tuple(problem["loc"]), problem["msg"])
         if job is not None and job.status == "failed" and job.error == SUPERSEDED:
+            # computed here for the revision this request asked about, but the partnership
+            # changed before it could be stored: the answer as of the request's revision
+            if local is not None and local.revision == rev and local.unstored is not None:
+                for key, _, _, text, _ in local.unstored:
+                    if key == result_key:
+                        return text
             newer = _revision(engine, pid)
             if newer is not None and newer != rev:
                 rev = newer
@@ -350,9 +358,10 @@ def _obtain(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return _pending(job)
-        done = _local_done(engine, pid, rev, job_key)
-        if done is not None:
-            done.wait(min(remaining, 0.5))
+        held = _local_claim(engine, pid, rev, job_key)
+        if held is not None:
+            local = held
+            held.done.wait(min(remaining, 0.5))
         else:
             time.sleep(min(remaining, POLL_SECONDS))
 
@@ -435,6 +444,10 @@ class _Claim:
     key: str
     lost: bool = False
     done: threading.Event = field(default_factory=threading.Event)
+    #: The results of a job whose partnership changed before they could be stored: never stored
+    #: (they would outlive the data they describe), but handed to the requests of this process
+    #: that asked for this revision, so that steady writes cannot starve them.
+    unstored: Rows | None = None
 
     def mine(self) -> tuple:
         return (
@@ -545,12 +558,12 @@ def _start(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
         _executor.submit(_work, claim, run)
 
 
-def _local_done(engine: Engine, pid: int, rev: int, key: str) -> threading.Event | None:
-    """The event that fires when this process finishes the job, if this process holds it."""
+def _local_claim(engine: Engine, pid: int, rev: int, key: str) -> _Claim | None:
+    """The job, if this process holds it (its ``done`` fires when it finishes)."""
     with _lock:
         for c in _held:
             if c.engine is engine and (c.pid, c.revision, c.key) == (pid, rev, key):
-                return c.done
+                return c
     return None
 
 
@@ -583,6 +596,7 @@ def drain(timeout: float = 30.0) -> bool:
 
 
 def _work(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
+    rows = None
     try:
         if claim.lost:
             return
@@ -592,6 +606,7 @@ def _work(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
             return
         _finish(claim, rows)
     except _Superseded:
+        claim.unstored = rows
         _end(claim, "failed", SUPERSEDED, failed=False)
     except _InvalidInput as exc:
         _end(claim, "invalid", json.dumps({"loc": list(exc.loc), "msg": exc.msg}), failed=False)

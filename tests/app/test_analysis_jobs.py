@@ -345,6 +345,40 @@ def test_a_job_whose_partnership_changes_meanwhile_stores_nothing(quick, gate):
     assert [(j.revision, j.status) for j in jobs(quick.engine)] == [(rev + 1, "done")]
 
 
+def test_a_request_waiting_on_a_job_superseded_here_gets_the_answer_for_its_revision(quick, gate):
+    # Under steady writes every job is superseded before it can store its result; the request
+    # that asked (in the process that computed it) still gets the answer as of its revision,
+    # which is never stored, so nothing outlives the data it describes.
+    t = connected(quick)
+    pid = t["pid"]
+    answers = []
+
+    def ask():
+        with session_scope(quick.engine, write=False) as s:
+            answers.append(
+                service.section(
+                    session=s,
+                    partnership=s.get(Partnership, pid),
+                    name="summary",
+                    as_of=date.today(),
+                    wait=30,
+                )
+            )
+
+    waiting = threading.Thread(target=ask)
+    waiting.start()
+    assert gate.entered.wait(10)
+    quick.stakeholder(pid, name="Late arrival", organisation_id=t["charity"])
+    gate.open.set()
+    waiting.join(30)
+    [answer] = answers
+    assert isinstance(answer, str), answer
+    assert json.loads(answer)["stakeholders"] == 6  # the revision it asked about
+    assert result_revisions(quick.engine, pid) == set()
+    [job] = jobs(quick.engine)
+    assert job.error == service.SUPERSEDED
+
+
 def test_a_claimant_that_lost_its_claim_stores_nothing(quick, gate):
     """A process presumed dead that wakes up must not overwrite the newer claim's job."""
     pid = connected(quick)["pid"]
