@@ -34,7 +34,11 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 10_000, pool_size: int = 5) -> Engine:
+#: Connections kept open to a SQLite file (see make_engine).
+SQLITE_POOL_SIZE = 48
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 10_000, pool_size: int = 10) -> Engine:
     """An engine for ``url``; SQLite connections enforce foreign keys and use WAL."""
     url = normalise_url(url)
     if not url.startswith("sqlite"):
@@ -50,10 +54,16 @@ def make_engine(url: str, *, busy_timeout_ms: int = 10_000, pool_size: int = 5) 
             connect_args=connect_args,
         )
 
-    engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000}
-    )
     memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
+    # A SQLite connection is only an open file, so there is one for every request thread
+    # (anyio's 40) and the analysis threads: no read waits for a connection while writers,
+    # queued for the write lock, hold theirs. (An in-memory database keeps SQLAlchemy's pool.)
+    pool = {} if memory else {"pool_size": SQLITE_POOL_SIZE, "max_overflow": 8}
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        **pool,
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn, _record):

@@ -67,6 +67,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
         pool_size=settings.pool_size,
     )
+    # The analysis modules are imported now, not by the first request that needs them (half a
+    # second holding the interpreter), and every analysis child process inherits them.
+    from app.services.analysis import preload
+
+    preload()
     install_errors(app)
     _install_database_errors(app)
     app.include_router(api_router())

@@ -23,7 +23,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(50 * 1024 * 1024, ge=1024, description="Largest request body.")
     base_url: str = Field("http://127.0.0.1:8000", description="Public address, for links.")
     sqlite_busy_timeout_ms: int = Field(10_000, ge=0)
-    pool_size: int = Field(5, ge=1)
+    pool_size: int = Field(
+        10,
+        ge=1,
+        description="PostgreSQL connections each worker keeps (and as many again at peaks).",
+    )
     login_link_minutes: int = Field(60 * 24, ge=1)
     forwarded_allow_ips: str = Field(
         "127.0.0.1",

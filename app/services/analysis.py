@@ -22,6 +22,13 @@ done in one transaction. Every request for the result, in any process, waits up 
   process presumed dead that wakes up again cannot overwrite the newer claim's work.
 - A job whose partnership changed before it stored anything is abandoned (its result could never
   be served); requests waiting for it move on to the new revision.
+
+The computation itself (pure Python and the compiled kernel, seconds of CPU for a big partnership)
+runs in a forked child process at a lower CPU priority (:data:`CHILD_NICE`), which sends back its
+progress and the results as JSON text: it never holds the serving process's GIL, so requests for
+single records stay quick while a partnership is analysed, and the operating system gives the
+serving process the CPU first. The database work (claiming, loading, storing) stays in the
+parent's background thread. ``STAKEMAP_ANALYSIS_ISOLATION=thread`` computes in that thread instead.
 """
 
 from __future__ import annotations
@@ -30,13 +37,16 @@ import hashlib
 import json
 import logging
 import math
+import multiprocessing
 import os
+import signal
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -79,12 +89,19 @@ RETRY_MAX = 600.0
 POLL_SECONDS = 0.1
 #: The error of a job whose partnership changed before it could store its result.
 SUPERSEDED = "superseded: the partnership changed while it was computed"
+#: Where a job computes: "process" (a forked child; see the module's notes) or "thread".
+ISOLATION = os.environ.get("STAKEMAP_ANALYSIS_ISOLATION", "process")
+#: How much lower the child's CPU priority is than the serving process's (nice increment).
+CHILD_NICE = 10
+#: A job's progress is written at most this often (seconds); each report is a database write.
+PROGRESS_EVERY = 0.25
 
 _RESULT = AnalysisResult.__table__
 _JOB = AnalysisJob.__table__
 _PARTNERSHIP = Partnership.__table__
 
 Rows = list[tuple[str, str, date, str, float]]
+Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -116,6 +133,10 @@ class _Superseded(Exception):
 
 class _Lost(Exception):
     """The job is no longer this process's (re-claimed after a silence, or dropped)."""
+
+
+class _ChildFailed(Exception):
+    """The child process computing a job raised (its message is the job's error) or died."""
 
 
 def _key(section: str, as_of: date, params: dict | None) -> str:
@@ -176,14 +197,16 @@ def section(
 
     def run(claim: _Claim) -> Rows:
         started = time.perf_counter()
-        rec = _load(claim)
-        result = compute_full(rec, as_of, claim.report)
+
+        def compute(progress: Progress) -> tuple[int, dict[str, str]]:
+            rec = _load(claim.engine, claim.pid, progress)
+            result = compute_full(rec, as_of, progress)
+            return rec.revision, {sec: _dump(result.get(sec, {})) for sec in FULL_SECTIONS}
+
+        claim.loaded, texts = _compute(claim, compute)
         claim.report("storing", 0.95)
         seconds = time.perf_counter() - started
-        return [
-            (_key(sec, as_of, None), sec, as_of, _dump(result.get(sec, {})), seconds)
-            for sec in FULL_SECTIONS
-        ]
+        return [(_key(sec, as_of, None), sec, as_of, texts[sec], seconds) for sec in FULL_SECTIONS]
 
     return _obtain(
         session,
@@ -218,14 +241,18 @@ def computed(
 
     def run(claim: _Claim) -> Rows:
         started = time.perf_counter()
-        rec = _load(claim)
-        claim.report(name, 0.1)
-        try:
-            result = fn(rec)
-        except GraphError as exc:
-            raise _InvalidInput((where, getattr(exc, "param", "params")), str(exc)) from None
+
+        def compute(progress: Progress) -> tuple[int, str]:
+            rec = _load(claim.engine, claim.pid, progress)
+            progress(name, 0.1)
+            try:
+                return rec.revision, _dump(fn(rec))
+            except GraphError as exc:
+                raise _InvalidInput((where, getattr(exc, "param", "params")), str(exc)) from None
+
+        claim.loaded, text = _compute(claim, compute)
         claim.report("storing", 0.95)
-        return [(key, name, as_of, _dump(result), time.perf_counter() - started)]
+        return [(key, name, as_of, text, time.perf_counter() - started)]
 
     return _obtain(
         session,
@@ -319,38 +346,48 @@ def _obtain(
     if text is not None:
         return text
     engine = session.get_bind()
+    # Any result computed from the partnership as it was at or after this request's start is a
+    # true answer (the data it describes existed while the request ran): under steady writes a
+    # request takes the first one to arrive instead of chasing the newest revision forever.
     pid, rev = partnership.id, partnership.revision
+    start = rev
     # End the request's transaction: while it waits it must hold no SQLite lock (a POST's
     # transaction holds the write lock the job needs) and no stale snapshot.
     session.commit()
     deadline = time.monotonic() + wait
     local: _Claim | None = None
     while True:
+        if local is not None and local.done.is_set():
+            if local.invalid is not None:
+                raise Invalid.field(*local.invalid)
+            text = local.answer(result_key, start)
+            if text is not None:
+                return text
+            local = None
         # The job first, then the result: a job seen done whose result is missing really lost it
         # (results and "done" are committed together).
         job = _read_job(engine, pid, rev, job_key)
-        text = _read_result(engine, pid, rev, result_key)
+        text = _read_result(engine, pid, start, result_key)
         if text is not None:
             return text
-        claim = None
-        if job is None:
-            claim = _claim_new(engine, pid, rev, job_key, section, as_of)
-        elif _claimable(job):
-            claim = _reclaim(engine, job)
-        if claim is not None:
-            local = claim
-            _start(claim, run)
-            job = _read_job(engine, pid, rev, job_key)
+        if local is None:
+            # a job of this process whose answer will do, even one claimed for an older
+            # revision that has not read the partnership yet: wait for it, start no other
+            local = _local_claim(engine, pid, start, job_key)
+        if local is None:
+            claim = None
+            if job is None:
+                claim = _claim_new(engine, pid, rev, job_key, section, as_of)
+            elif _claimable(job):
+                claim = _reclaim(engine, job)
+            if claim is not None:
+                local = claim
+                _start(claim, run)
+                job = _read_job(engine, pid, rev, job_key)
         if job is not None and job.status == "invalid":
             problem = json.loads(job.error)
             raise Invalid.field(tuple(problem["loc"]), problem["msg"])
         if job is not None and job.status == "failed" and job.error == SUPERSEDED:
-            # computed here for the revision this request asked about, but the partnership
-            # changed before it could be stored: the answer as of the request's revision
-            if local is not None and local.revision == rev and local.unstored is not None:
-                for key, _, _, text, _ in local.unstored:
-                    if key == result_key:
-                        return text
             newer = _revision(engine, pid)
             if newer is not None and newer != rev:
                 rev = newer
@@ -358,10 +395,8 @@ def _obtain(
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return _pending(job)
-        held = _local_claim(engine, pid, rev, job_key)
-        if held is not None:
-            local = held
-            held.done.wait(min(remaining, 0.5))
+        if local is not None:
+            local.done.wait(remaining)  # set however the job ends
         else:
             time.sleep(min(remaining, POLL_SECONDS))
 
@@ -375,12 +410,18 @@ def _read_job(engine: Engine, pid: int, rev: int, key: str):
         ).one_or_none()
 
 
-def _read_result(engine: Engine, pid: int, rev: int, key: str) -> str | None:
+def _read_result(engine: Engine, pid: int, since: int, key: str) -> str | None:
+    """The newest stored result for the key at revision ``since`` or later."""
     with engine.connect() as conn:
         return conn.execute(
-            select(_RESULT.c.result).where(
-                _RESULT.c.partnership_id == pid, _RESULT.c.revision == rev, _RESULT.c.key == key
+            select(_RESULT.c.result)
+            .where(
+                _RESULT.c.partnership_id == pid,
+                _RESULT.c.revision >= since,
+                _RESULT.c.key == key,
             )
+            .order_by(_RESULT.c.revision.desc())
+            .limit(1)
         ).scalar_one_or_none()
 
 
@@ -444,10 +485,27 @@ class _Claim:
     key: str
     lost: bool = False
     done: threading.Event = field(default_factory=threading.Event)
+    #: The revision the computation read: the claimed one, or a later one if the partnership
+    #: changed between the claim and the reading (the results are those of this revision).
+    loaded: int = -1
     #: The results of a job whose partnership changed before they could be stored: never stored
     #: (they would outlive the data they describe), but handed to the requests of this process
     #: that asked for this revision, so that steady writes cannot starve them.
     unstored: Rows | None = None
+    #: Set just before the computation starts reading the partnership.
+    started: bool = False
+    #: (loc, msg) of a job whose input the computation found invalid.
+    invalid: tuple | None = None
+
+    def will_answer(self, since: int) -> bool:
+        """True if this job's result will be as of revision ``since`` or later."""
+        return self.revision >= since or not self.started or self.loaded >= since
+
+    def answer(self, key: str, since: int) -> str | None:
+        """The unstored result for ``key``, if the job read revision ``since`` or later."""
+        if self.unstored is None or self.loaded < since:
+            return None
+        return next((text for k, _, _, text, _ in self.unstored if k == key), None)
 
     def mine(self) -> tuple:
         return (
@@ -558,11 +616,12 @@ def _start(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
         _executor.submit(_work, claim, run)
 
 
-def _local_claim(engine: Engine, pid: int, rev: int, key: str) -> _Claim | None:
-    """The job, if this process holds it (its ``done`` fires when it finishes)."""
+def _local_claim(engine: Engine, pid: int, since: int, key: str) -> _Claim | None:
+    """A job this process holds whose answer is as of revision ``since`` or later: claimed for
+    such a revision, or not yet started (it will read the partnership as it is then)."""
     with _lock:
         for c in _held:
-            if c.engine is engine and (c.pid, c.revision, c.key) == (pid, rev, key):
+            if c.engine is engine and (c.pid, c.key) == (pid, key) and c.will_answer(since):
                 return c
     return None
 
@@ -600,33 +659,140 @@ def _work(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
     try:
         if claim.lost:
             return
+        claim.started = True
         rows = run(claim)
         if claim.lost:
             log.info("analysis job %s was taken over or dropped: result discarded", claim.job_id)
             return
         _finish(claim, rows)
+    except _Lost:
+        log.info("analysis job %s was taken over or dropped: computation stopped", claim.job_id)
     except _Superseded:
         claim.unstored = rows
         _end(claim, "failed", SUPERSEDED, failed=False)
     except _InvalidInput as exc:
+        claim.invalid = (exc.loc, exc.msg)
         _end(claim, "invalid", json.dumps({"loc": list(exc.loc), "msg": exc.msg}), failed=False)
     except Exception as exc:
         log.exception("analysis job %s failed", claim.job_id)
-        _end(claim, "failed", f"{type(exc).__name__}: {exc}"[:2000], failed=True)
+        error = str(exc) if isinstance(exc, _ChildFailed) else f"{type(exc).__name__}: {exc}"
+        _end(claim, "failed", error[:2000], failed=True)
     finally:
         with _lock:
             _held.discard(claim)
         claim.done.set()
 
 
-def _load(claim: _Claim) -> graphdata.Records:
-    """The partnership's records at the job's revision, read in one consistent snapshot."""
-    claim.report("loading", 0.02)
-    with session_scope(claim.engine, write=False) as s:
-        if claim.engine.dialect.name == "postgresql":
+def _compute(claim: _Claim, compute: Callable[[Progress], Any]) -> Any:
+    """``compute(progress)``: in a forked child (see the module's notes), or in this thread."""
+    if ISOLATION == "thread" or not hasattr(os, "fork"):
+        return compute(claim.report)
+    preload()
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(
+        target=_child,
+        args=(send, claim.engine, compute),
+        name=f"stakemap-analysis-{claim.job_id}",
+        daemon=True,
+    )
+    with warnings.catch_warnings():  # Python ≥ 3.12 warns of forking a threaded process: the
+        warnings.simplefilter("ignore", DeprecationWarning)  # child only computes, then exits
+        child.start()
+    send.close()
+    # Progress reaches the job row at most every PROGRESS_EVERY seconds (each is a write), the
+    # latest always: one held back is written once its turn comes, even if the child is quiet.
+    unsaid: tuple | None = None
+    said = -math.inf
+    try:
+        while True:
+            if claim.lost:
+                raise _Lost
+            if unsaid is not None and time.monotonic() - said >= PROGRESS_EVERY:
+                claim.report(*unsaid)
+                unsaid, said = None, time.monotonic()
+            wait = 0.5 if unsaid is None else max(0.0, said + PROGRESS_EVERY - time.monotonic())
+            if not recv.poll(wait):
+                continue
+            try:
+                kind, *payload = recv.recv()
+            except EOFError:
+                child.join(5)
+                code = child.exitcode
+                how = f"was killed by signal {-code}" if code and code < 0 else f"exited ({code})"
+                raise _ChildFailed(
+                    f"the analysis process {how} before it finished (out of memory?)"
+                ) from None
+            if kind == "progress":
+                unsaid = tuple(payload)
+            elif kind == "done":
+                return payload[0]
+            elif kind == "invalid":
+                raise _InvalidInput(tuple(payload[0]), payload[1])
+            elif kind == "superseded":
+                raise _Superseded
+            else:
+                raise _ChildFailed(payload[0])
+    finally:
+        recv.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+
+
+def preload() -> None:
+    """Import the analysis once, in the serving process, so that no child imports it again."""
+    import graph.analysis
+    import graph.compare
+    import graph.gaps
+    import graph.paths
+    import graph.recommend
+    import graph.whatif  # noqa: F401
+
+
+def _child(send, engine: Engine, compute: Callable[[Progress], Any]) -> None:
+    """The forked child: compute at a lower priority, send progress and the answer, exit."""
+    # New connections of its own: those in the pool belong to the parent, which goes on using
+    # them (SQLAlchemy's advice for a forked process; close=False leaves them open there).
+    engine.dispose(close=False)
+    for sig in (signal.SIGTERM, signal.SIGINT):  # not the server's handlers: just stop
+        signal.signal(sig, signal.SIG_DFL)
+    _die_with_parent()
+    with suppress(OSError):
+        os.nice(CHILD_NICE)
+
+    def progress(phase: str, fraction: float) -> None:
+        send.send(("progress", phase, fraction))
+
+    try:
+        answer = ("done", compute(progress))
+    except _InvalidInput as exc:
+        answer = ("invalid", list(exc.loc), exc.msg)
+    except _Superseded:
+        answer = ("superseded",)
+    except BaseException as exc:
+        answer = ("error", f"{type(exc).__name__}: {exc}"[:2000])
+    send.send(answer)
+    send.close()
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGKILL if the serving process dies (PR_SET_PDEATHSIG)."""
+    with suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+
+
+def _load(engine: Engine, pid: int, progress: Progress) -> graphdata.Records:
+    """The partnership's records as they are now (the claimed revision or a later one), read in
+    one consistent snapshot; ``Records.revision`` says which."""
+    progress("loading", 0.02)
+    with session_scope(engine, write=False) as s:
+        if engine.dialect.name == "postgresql":
             s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        p = s.get(Partnership, claim.pid)
-        if p is None or p.revision != claim.revision:
+        p = s.get(Partnership, pid)
+        if p is None:
             raise _Superseded
         return graphdata.load(session=s, partnership=p)
 
@@ -650,7 +816,7 @@ def _store(claim: _Claim, rows: Rows, now) -> None:
             .where(_PARTNERSHIP.c.id == claim.pid)
             .with_for_update(read=True)
         ).scalar_one_or_none()
-        if current != claim.revision:
+        if current != claim.loaded:
             raise _Superseded
         n = conn.execute(
             update(_JOB)
@@ -668,14 +834,14 @@ def _insert_results(conn: Connection, claim: _Claim, rows: Rows, now) -> None:
         conn.execute(
             select(_RESULT.c.key).where(
                 _RESULT.c.partnership_id == claim.pid,
-                _RESULT.c.revision == claim.revision,
+                _RESULT.c.revision == claim.loaded,
                 _RESULT.c.key.in_(keys),
             )
         ).scalars()
     )
     new = [
         {
-            "partnership_id": claim.pid, "revision": claim.revision, "key": key,
+            "partnership_id": claim.pid, "revision": claim.loaded, "key": key,
             "section": sec, "as_of": as_of, "result": text, "seconds": seconds, "created_at": now,
         }
         for key, sec, as_of, text, seconds in rows

@@ -66,10 +66,21 @@ def get_for(
     # serialises writers), so concurrent changes to one partnership take turns: an If-Match
     # check and the change it guards are atomic, even across server processes.
     lock = writes and needed != Role.viewer
-    p = session.get(Partnership, partnership_id, with_for_update=lock or None)
-    if p is None:
+    # the partnership and the caller's membership in one query (this runs on every request)
+    member = (Membership.partnership_id == Partnership.id) & (
+        Membership.user_id == principal.user_id
+    )
+    query = (
+        select(Partnership, Membership.role)
+        .outerjoin(Membership, member)
+        .where(Partnership.id == partnership_id)
+    )
+    if lock:
+        query = query.with_for_update(of=Partnership)
+    row = session.execute(query).first()
+    if row is None:
         raise NotFound(f"Partnership {partnership_id} not found")
-    role = role_of(session=session, partnership_id=partnership_id, user_id=principal.user_id)
+    p, role = row
     if role is None and not principal.is_admin:
         raise NotFound(f"Partnership {partnership_id} not found")
     if writes and needed != Role.viewer and principal.read_only:

@@ -74,6 +74,8 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch):
     g = Gate(service.compute_full)
+    # the gate's events and counter live in this process: compute in a thread, not a child
+    monkeypatch.setattr(service, "ISOLATION", "thread")
     monkeypatch.setattr(service, "compute_full", g)
     yield g
     g.open.set()  # never leave a worker thread blocked
@@ -276,6 +278,7 @@ def test_a_stale_job_is_reclaimed_and_a_live_one_is_not(quick, gate):
 def test_a_failed_job_reports_its_error_then_is_retried_after_the_backoff(quick, monkeypatch):
     g = Gate(service.compute_full, fail_first=1)
     g.open.set()
+    monkeypatch.setattr(service, "ISOLATION", "thread")
     monkeypatch.setattr(service, "compute_full", g)
     pid = connected(quick)["pid"]
     path = f"/partnerships/{pid}/analysis/gaps"
@@ -444,3 +447,135 @@ def test_jobs_never_write_the_audit_log(patient):
     assert patient.get(f"/partnerships/{t['pid']}/analysis/summary").status_code == 200
     with session_scope(patient.engine, write=False) as s:
         assert s.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == before
+
+
+# -- the computation runs in a forked child ----------------------------------------------------
+
+
+class FileGate:
+    """Stands in for the full analysis in a *child process*: it reports a progress, writes its
+    pid and priority beside ``folder``, then holds until the test creates ``folder/open`` (a
+    file, since the child shares no memory with the test), and acts as ``then`` says."""
+
+    def __init__(self, folder, then: str = "compute"):
+        self.folder, self.then = folder, then
+
+    def __call__(self, rec, as_of, progress):
+        progress("centrality", 0.42)
+        (self.folder / "child").write_text(json.dumps([os.getpid(), os.nice(0)]))
+        while not (self.folder / "open").exists():
+            time.sleep(0.01)
+        if self.then == "raise":
+            raise RuntimeError("boom")
+        if self.then == "exit":
+            os._exit(3)
+        return REAL_FULL(rec, as_of, progress)
+
+    def child(self) -> tuple[int, int]:
+        deadline = time.monotonic() + 20
+        while not (self.folder / "child").exists():
+            assert time.monotonic() < deadline, "the computation never started"
+            time.sleep(0.01)
+        time.sleep(0.05)  # the file is written in one go, but give the write a moment
+        pid, nice = json.loads((self.folder / "child").read_text())
+        return pid, nice
+
+    def release(self) -> None:
+        (self.folder / "open").touch()
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:  # a zombie waiting to be reaped is gone too
+        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.fixture
+def in_child(monkeypatch, tmp_path):
+    monkeypatch.setattr(service, "ISOLATION", "process")
+
+    def use(then: str = "compute") -> FileGate:
+        g = FileGate(tmp_path, then)
+        monkeypatch.setattr(service, "compute_full", g)
+        return g
+
+    yield use
+    (tmp_path / "open").touch()  # never leave a child waiting
+
+
+def test_the_computation_runs_in_a_child_at_lower_priority_and_reports_progress(quick, in_child):
+    g = in_child()
+    pid = connected(quick)["pid"]
+    path = f"/partnerships/{pid}/analysis/summary"
+    assert quick.get(path).status_code == 202
+    child, nice = g.child()
+    assert child != os.getpid()
+    assert nice == min(os.nice(0) + service.CHILD_NICE, 19)
+    # the child's progress reaches the job row, so every process's 202 shows it
+    deadline = time.monotonic() + 10
+    while (body := quick.get(path).json())["progress"] != 0.42:
+        assert time.monotonic() < deadline, body
+        time.sleep(0.02)
+    assert body["phase"] == "centrality"
+    g.release()
+    done = poll(quick, "GET", path)
+    assert done.text == expected_section(quick.engine, pid, "summary")
+    assert not alive(child)
+    [job] = jobs(quick.engine)
+    assert job.status == "done"
+
+
+def test_an_error_in_the_child_fails_the_job_with_its_message(quick, in_child):
+    g = in_child("raise")
+    pid = connected(quick)["pid"]
+    path = f"/partnerships/{pid}/analysis/gaps"
+    assert quick.get(path).status_code == 202
+    g.release()
+    assert service.drain(30)
+    body = quick.get(path).json()
+    assert (body["status"], body["error"]) == ("failed", "RuntimeError: boom")
+    [job] = jobs(quick.engine)
+    assert (job.status, job.failures) == ("failed", 1)
+
+
+def test_a_child_that_dies_fails_the_job_and_says_how(quick, in_child):
+    g = in_child("exit")
+    pid = connected(quick)["pid"]
+    path = f"/partnerships/{pid}/analysis/reach"
+    assert quick.get(path).status_code == 202
+    g.release()
+    assert service.drain(30)
+    assert quick.get(path).json()["error"] == (
+        "the analysis process exited (3) before it finished (out of memory?)"
+    )
+    # killed from outside (the kernel's out-of-memory killer, an operator): the same, with the
+    # signal, once the backoff has passed and the job is retried
+    g = in_child("compute")
+    (g.folder / "open").unlink()
+    (g.folder / "child").unlink()
+    with session_scope(quick.engine) as s:
+        s.execute(update(AnalysisJob).values(finished_at=utcnow() - timedelta(hours=1)))
+    assert quick.get(path).status_code == 202
+    child, _ = g.child()
+    os.kill(child, 9)
+    assert service.drain(30)
+    assert quick.get(path).json()["error"] == (
+        "the analysis process was killed by signal 9 before it finished (out of memory?)"
+    )
+    assert [(j.status, j.failures) for j in jobs(quick.engine)] == [("failed", 2)]
+
+
+def test_a_lost_claim_stops_its_child_at_once(quick, in_child):
+    g = in_child()
+    pid = connected(quick)["pid"]
+    assert quick.get(f"/partnerships/{pid}/analysis/summary").status_code == 202
+    child, _ = g.child()
+    with service._lock:
+        [claim] = service._held
+    claim.lost = True  # what the next heartbeat finds when another process re-claimed the job
+    assert service.drain(5)
+    assert not alive(child)
+    assert result_revisions(quick.engine, pid) == set()
