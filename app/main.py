@@ -67,11 +67,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         busy_timeout_ms=settings.sqlite_busy_timeout_ms,
         pool_size=settings.pool_size,
     )
-    # The analysis modules are imported now, not by the first request that needs them (half a
-    # second holding the interpreter), and every analysis child process inherits them.
-    from app.services.analysis import preload
+    # The analysis is made ready now (its fork server started, with the analysis imported),
+    # not by the first request that needs it.
+    from app.services.analysis import warm_up
 
-    preload()
+    warm_up()
     install_errors(app)
     _install_database_errors(app)
     app.include_router(api_router())

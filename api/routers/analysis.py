@@ -11,6 +11,7 @@ what-if and compare build it twice and recompute reach and gaps.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -143,14 +144,9 @@ def path(
     as_of: AsOf = None,
 ):
     """The warmest introduction path to a stakeholder, and up to 3 alternatives."""
-    from graph.paths import warmest_path
-
     _known(session, loaded.id, target, "target")
     _known(session, loaded.id, source, "source")
     day = _as_of(as_of)
-
-    def compute(rec):
-        return warmest_path(service.build(rec, day), target, source=source)
 
     result = service.computed(
         session=session,
@@ -158,7 +154,7 @@ def path(
         name="path",
         as_of=day,
         params={"target": target, "source": source},
-        fn=compute,
+        fn=partial(_path, day=day, target=target, source=source),
         wait=wait,
     )
     return _json(result, request)
@@ -174,20 +170,14 @@ def recommendations(
     as_of: AsOf = None,
 ):
     """Next best engagements: whom to meet to bring the most new stakeholders within reach."""
-    from graph.recommend import next_best_engagements
-
     day = _as_of(as_of)
-
-    def compute(rec):
-        return {"recommendations": next_best_engagements(service.build(rec, day), k=k)}
-
     result = service.computed(
         session=session,
         partnership=loaded.partnership,
         name="recommendations",
         as_of=day,
         params={"k": k},
-        fn=compute,
+        fn=partial(_recommendations, day=day, k=k),
         wait=wait,
     )
     return _json(result, request)
@@ -224,8 +214,6 @@ def what_if(
 
     A 202 means the scenario is being computed: send the same request again to get it.
     """
-    from graph.whatif import what_if as run_what_if
-
     problems = []
     ids = stakeholder_service.ids(session=session, partnership_id=loaded.id)
     for i, sid in enumerate(body.remove):
@@ -245,24 +233,18 @@ def what_if(
         raise Invalid([FieldProblem(loc, msg) for loc, msg in problems])
     day = _as_of(as_of)
 
-    def compute(rec):
-        return run_what_if(
-            rec.nodes,
-            rec.ties,
-            rec.engagements,
-            as_of=day,
-            half_life=rec.half_life,
-            remove=tuple(body.remove),
-            add_ties=tuple(t.model_dump(mode="json") for t in body.add_ties),
-        )
-
     result = service.computed(
         session=session,
         partnership=loaded.partnership,
         name="what-if",
         as_of=day,
         params=body.model_dump(mode="json"),
-        fn=compute,
+        fn=partial(
+            _what_if,
+            day=day,
+            remove=tuple(body.remove),
+            add_ties=tuple(t.model_dump(mode="json") for t in body.add_ties),
+        ),
         wait=wait,
         where="body",
     )
@@ -281,21 +263,9 @@ def compare(
     ] = None,
 ):
     """Changes in reach, tiers and centrality ranks between two dates."""
-    from graph.compare import compare as run_compare
-
     to = _as_of(date_to)
     if date_from > to:
         raise Invalid.field(("query", "from"), "from must not be after to")
-
-    def compute(rec):
-        return run_compare(
-            rec.nodes,
-            rec.ties,
-            rec.engagements,
-            date_from=date_from,
-            date_to=to,
-            half_life=rec.half_life,
-        )
 
     result = service.computed(
         session=session,
@@ -303,7 +273,50 @@ def compare(
         name="compare",
         as_of=to,
         params={"from": date_from.isoformat()},
-        fn=compute,
+        fn=partial(_compare, date_from=date_from, to=to),
         wait=wait,
     )
     return _json(result, request)
+
+
+# -- the computations: module-level functions of the records and plain parameters, so that they
+# -- can be sent to the process that computes them (see app.services.analysis)
+
+
+def _path(rec, *, day: date, target: int, source: int | None):
+    from graph.paths import warmest_path
+
+    return warmest_path(service.build(rec, day), target, source=source)
+
+
+def _recommendations(rec, *, day: date, k: int):
+    from graph.recommend import next_best_engagements
+
+    return {"recommendations": next_best_engagements(service.build(rec, day), k=k)}
+
+
+def _what_if(rec, *, day: date, remove: tuple, add_ties: tuple):
+    from graph.whatif import what_if
+
+    return what_if(
+        rec.nodes,
+        rec.ties,
+        rec.engagements,
+        as_of=day,
+        half_life=rec.half_life,
+        remove=remove,
+        add_ties=add_ties,
+    )
+
+
+def _compare(rec, *, date_from: date, to: date):
+    from graph.compare import compare
+
+    return compare(
+        rec.nodes,
+        rec.ties,
+        rec.engagements,
+        date_from=date_from,
+        date_to=to,
+        half_life=rec.half_life,
+    )

@@ -24,16 +24,18 @@ done in one transaction. Every request for the result, in any process, waits up 
   be served); requests waiting for it move on to the new revision.
 
 The computation itself (pure Python and the compiled kernel, seconds of CPU for a big partnership)
-runs in a forked child process at a lower CPU priority (:data:`CHILD_NICE`), which sends back its
-progress and the results as JSON text: it never holds the serving process's GIL, so requests for
-single records stay quick while a partnership is analysed, and the operating system gives the
-serving process the CPU first. The database work (claiming, loading, storing) stays in the
-parent's background thread. ``STAKEMAP_ANALYSIS_ISOLATION=thread`` computes in that thread instead.
+runs in a child process at a lower CPU priority (:data:`CHILD_NICE`), which gets the records and
+sends back its progress and the results as JSON text: it never holds the serving process's GIL,
+so requests for single records stay quick while a partnership is analysed, and the operating
+system gives the serving process the CPU first. The database work (claiming, loading, storing)
+stays in the serving process's background thread. ``STAKEMAP_ANALYSIS_ISOLATION=thread`` computes
+in that thread instead.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import logging
 import math
@@ -43,12 +45,12 @@ import signal
 import socket
 import threading
 import time
-import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -198,12 +200,8 @@ def section(
     def run(claim: _Claim) -> Rows:
         started = time.perf_counter()
 
-        def compute(progress: Progress) -> tuple[int, dict[str, str]]:
-            rec = _load(claim.engine, claim.pid, progress)
-            result = compute_full(rec, as_of, progress)
-            return rec.revision, {sec: _dump(result.get(sec, {})) for sec in FULL_SECTIONS}
-
-        claim.loaded, texts = _compute(claim, compute)
+        rec = _load(claim)
+        texts = _compute(claim, _full_texts, compute_full, rec, as_of)
         claim.report("storing", 0.95)
         seconds = time.perf_counter() - started
         return [(_key(sec, as_of, None), sec, as_of, texts[sec], seconds) for sec in FULL_SECTIONS]
@@ -234,23 +232,17 @@ def computed(
     """A parameterised result (path, recommendations, compare…) as JSON text, or its progress.
 
     ``fn`` gets the partnership's records (read in one snapshot) and returns the result; it runs
-    in a background thread, so it must not touch the request's session. A ``GraphError`` it
-    raises becomes a 422 located at ``(where, its param)``.
+    in another process, so it must be picklable (a module-level function, or a ``partial`` of
+    one with plain parameters) and touch no database. A ``GraphError`` it raises becomes a 422
+    located at ``(where, its param)``.
     """
     key = _key(name, as_of, params)
 
     def run(claim: _Claim) -> Rows:
         started = time.perf_counter()
 
-        def compute(progress: Progress) -> tuple[int, str]:
-            rec = _load(claim.engine, claim.pid, progress)
-            progress(name, 0.1)
-            try:
-                return rec.revision, _dump(fn(rec))
-            except GraphError as exc:
-                raise _InvalidInput((where, getattr(exc, "param", "params")), str(exc)) from None
-
-        claim.loaded, text = _compute(claim, compute)
+        rec = _load(claim)
+        text = _compute(claim, _query_text, fn, rec, name, where)
         claim.report("storing", 0.95)
         return [(key, name, as_of, text, time.perf_counter() - started)]
 
@@ -271,54 +263,56 @@ def graph_json(
 ) -> str | Pending:
     """The analytic graph as node-link JSON (networkx's shape), with tie strengths."""
 
-    def compute(rec: graphdata.Records):
-        ag = build(rec, as_of)
-        core = ag.core
-        nodes = [
-            {
-                "id": n.id,
-                "name": n.name,
-                "kind": n.kind,
-                "organisation_id": n.organisation_id,
-                "sector": n.sector,
-                "seniority": n.seniority,
-                "influence": n.influence,
-                "interest": n.interest,
-                "engagement": n.engagement,
-                "desired_engagement": n.desired_engagement,
-                "owner_id": n.owner_id,
-                "core": n.id in core,
-            }
-            for n in rec.nodes
-        ]
-        links = [
-            {"source": u, "target": v, "strength": d["strength"], "distance": d["distance"]}
-            for u, v, d in ag.G.edges(data=True)
-        ]
-        links.sort(key=lambda x: (x["source"], x["target"]))
-        return {
-            "directed": False,
-            "multigraph": False,
-            "graph": {
-                "partnership_id": rec.partnership_id,
-                "revision": rec.revision,
-                "as_of": as_of.isoformat(),
-                "hub_id": rec.hub_id,
-                "half_life_days": rec.half_life,
-            },
-            "nodes": nodes,
-            "links": links,
-        }
-
     return computed(
         session=session,
         partnership=partnership,
         name="graph",
         as_of=as_of,
         params={},
-        fn=compute,
+        fn=partial(_graph, as_of=as_of),
         wait=wait,
     )
+
+
+def _graph(rec: graphdata.Records, *, as_of: date) -> dict:
+    """The node-link JSON of the records' analytic graph (see graph_json)."""
+    ag = build(rec, as_of)
+    core = ag.core
+    nodes = [
+        {
+            "id": n.id,
+            "name": n.name,
+            "kind": n.kind,
+            "organisation_id": n.organisation_id,
+            "sector": n.sector,
+            "seniority": n.seniority,
+            "influence": n.influence,
+            "interest": n.interest,
+            "engagement": n.engagement,
+            "desired_engagement": n.desired_engagement,
+            "owner_id": n.owner_id,
+            "core": n.id in core,
+        }
+        for n in rec.nodes
+    ]
+    links = [
+        {"source": u, "target": v, "strength": d["strength"], "distance": d["distance"]}
+        for u, v, d in ag.G.edges(data=True)
+    ]
+    links.sort(key=lambda x: (x["source"], x["target"]))
+    return {
+        "directed": False,
+        "multigraph": False,
+        "graph": {
+            "partnership_id": rec.partnership_id,
+            "revision": rec.revision,
+            "as_of": as_of.isoformat(),
+            "hub_id": rec.hub_id,
+            "half_life_days": rec.half_life,
+        },
+        "nodes": nodes,
+        "links": links,
+    }
 
 
 # -- waiting for a result -----------------------------------------------------------------------
@@ -683,22 +677,54 @@ def _work(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
         claim.done.set()
 
 
-def _compute(claim: _Claim, compute: Callable[[Progress], Any]) -> Any:
-    """``compute(progress)``: in a forked child (see the module's notes), or in this thread."""
-    if ISOLATION == "thread" or not hasattr(os, "fork"):
-        return compute(claim.report)
-    preload()
-    ctx = multiprocessing.get_context("fork")
+def _full_texts(full, rec: graphdata.Records, as_of: date, progress: Progress) -> dict[str, str]:
+    """Every section of ``full(rec, as_of, progress)`` (compute_full) as JSON text."""
+    result = full(rec, as_of, progress)
+    return {sec: _dump(result.get(sec, {})) for sec in FULL_SECTIONS}
+
+
+def _query_text(fn, rec: graphdata.Records, name: str, where: str, progress: Progress) -> str:
+    """``fn(rec)`` as JSON text; a GraphError becomes the located _InvalidInput."""
+    progress(name, 0.1)
+    try:
+        return _dump(fn(rec))
+    except GraphError as exc:
+        raise _InvalidInput((where, getattr(exc, "param", "params")), str(exc)) from None
+
+
+#: What the fork server imports once, so that no child imports it again.
+_PRELOAD = [
+    "app.services.analysis",
+    "api.routers.analysis",
+    "graph.analysis",
+    "graph.compare",
+    "graph.gaps",
+    "graph.paths",
+    "graph.recommend",
+    "graph.whatif",
+]
+
+
+def _compute(claim: _Claim, func: Callable[..., Any], *args: Any) -> Any:
+    """``func(*args, progress)``: in a child process (see the module's notes), or in this thread.
+
+    The child comes from multiprocessing's fork server: a process started once, single-threaded,
+    with the analysis imported, that forks a child per job. (Forking the serving process itself
+    would copy locks that its other threads hold, SQLite's among them, and a child that needs one
+    waits for ever.) ``func`` and ``args`` travel pickled; the answer comes back the same way.
+    """
+    if not _isolated():
+        return func(*args, claim.report)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(_PRELOAD)  # takes effect when the fork server starts
     recv, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_child,
-        args=(send, claim.engine, compute),
+        args=(send, func, args),
         name=f"stakemap-analysis-{claim.job_id}",
         daemon=True,
     )
-    with warnings.catch_warnings():  # Python ≥ 3.12 warns of forking a threaded process: the
-        warnings.simplefilter("ignore", DeprecationWarning)  # child only computes, then exits
-        child.start()
+    child.start()
     send.close()
     # Progress reaches the job row at most every PROGRESS_EVERY seconds (each is a write), the
     # latest always: one held back is written once its turn comes, even if the child is quiet.
@@ -729,8 +755,6 @@ def _compute(claim: _Claim, compute: Callable[[Progress], Any]) -> Any:
                 return payload[0]
             elif kind == "invalid":
                 raise _InvalidInput(tuple(payload[0]), payload[1])
-            elif kind == "superseded":
-                raise _Superseded
             else:
                 raise _ChildFailed(payload[0])
     finally:
@@ -740,21 +764,25 @@ def _compute(claim: _Claim, compute: Callable[[Progress], Any]) -> Any:
         child.join(5)
 
 
-def preload() -> None:
-    """Import the analysis once, in the serving process, so that no child imports it again."""
-    import graph.analysis
-    import graph.compare
-    import graph.gaps
-    import graph.paths
-    import graph.recommend
-    import graph.whatif  # noqa: F401
+def warm_up() -> None:
+    """Ready the analysis before a request needs it: start the fork server (which imports it
+    once for every child) or, computing in threads, import it here."""
+    if _isolated():
+        from multiprocessing import forkserver
+
+        multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+        forkserver.ensure_running()
+    else:
+        for name in _PRELOAD:
+            importlib.import_module(name)
 
 
-def _child(send, engine: Engine, compute: Callable[[Progress], Any]) -> None:
-    """The forked child: compute at a lower priority, send progress and the answer, exit."""
-    # New connections of its own: those in the pool belong to the parent, which goes on using
-    # them (SQLAlchemy's advice for a forked process; close=False leaves them open there).
-    engine.dispose(close=False)
+def _isolated() -> bool:
+    return ISOLATION != "thread" and "forkserver" in multiprocessing.get_all_start_methods()
+
+
+def _child(send, func: Callable[..., Any], args: tuple) -> None:
+    """The child: compute at a lower priority, send progress and the answer, exit."""
     for sig in (signal.SIGTERM, signal.SIGINT):  # not the server's handlers: just stop
         signal.signal(sig, signal.SIG_DFL)
     _die_with_parent()
@@ -765,36 +793,46 @@ def _child(send, engine: Engine, compute: Callable[[Progress], Any]) -> None:
         send.send(("progress", phase, fraction))
 
     try:
-        answer = ("done", compute(progress))
+        answer = ("done", func(*args, progress))
     except _InvalidInput as exc:
         answer = ("invalid", list(exc.loc), exc.msg)
-    except _Superseded:
-        answer = ("superseded",)
     except BaseException as exc:
         answer = ("error", f"{type(exc).__name__}: {exc}"[:2000])
     send.send(answer)
     send.close()
 
 
-def _die_with_parent() -> None:
-    """Linux: the child gets SIGKILL if the serving process dies (PR_SET_PDEATHSIG)."""
-    with suppress(OSError, AttributeError):
+def _find_prctl():
+    try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)
+        return ctypes.CDLL(None, use_errno=True).prctl  # looked up here, not in the child
+    except (OSError, AttributeError):
+        return None
 
 
-def _load(engine: Engine, pid: int, progress: Progress) -> graphdata.Records:
+_PRCTL = _find_prctl()
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGKILL if the serving process dies (PR_SET_PDEATHSIG)."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)
+
+
+def _load(claim: _Claim) -> graphdata.Records:
     """The partnership's records as they are now (the claimed revision or a later one), read in
-    one consistent snapshot; ``Records.revision`` says which."""
-    progress("loading", 0.02)
-    with session_scope(engine, write=False) as s:
-        if engine.dialect.name == "postgresql":
+    one consistent snapshot; ``claim.loaded`` records which revision."""
+    claim.report("loading", 0.02)
+    with session_scope(claim.engine, write=False) as s:
+        if claim.engine.dialect.name == "postgresql":
             s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        p = s.get(Partnership, pid)
+        p = s.get(Partnership, claim.pid)
         if p is None:
             raise _Superseded
-        return graphdata.load(session=s, partnership=p)
+        rec = graphdata.load(session=s, partnership=p)
+    claim.loaded = rec.revision
+    return rec
 
 
 def _finish(claim: _Claim, rows: Rows) -> None:

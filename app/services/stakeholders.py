@@ -49,9 +49,23 @@ def _resolve_sector(
 def effective_sectors(
     *, session: Session, partnership_id: int, stakeholders: list[Stakeholder]
 ) -> dict[int, str | None]:
-    """Each stakeholder's sector: its own, else the nearest container's up its chain."""
-    containers = _containers(session, partnership_id)
-    return {s.id: _resolve_sector(s.sector, s.organisation_id, containers) for s in stakeholders}
+    """Each stakeholder's sector: its own, else the nearest container's up its chain.
+
+    Reads only the containers on the chains that need it, a level at a time (usually one small
+    query, none when every stakeholder has a sector of its own).
+    """
+    known: dict[int, tuple[int | None, str | None]] = {}
+    need = {s.organisation_id for s in stakeholders if s.sector is None} - {None}
+    while ask := need - known.keys():
+        rows = session.execute(
+            select(Stakeholder.id, Stakeholder.organisation_id, Stakeholder.sector).where(
+                Stakeholder.partnership_id == partnership_id, Stakeholder.id.in_(ask)
+            )
+        ).all()
+        known.update({r[0]: (r[1], r[2]) for r in rows})
+        known.update({sid: (None, None) for sid in ask - known.keys()})  # not in this partnership
+        need = {parent for parent, sector in known.values() if sector is None} - {None}
+    return {s.id: _resolve_sector(s.sector, s.organisation_id, known) for s in stakeholders}
 
 
 def public(s: Stakeholder, effective_sector: str | None) -> StakeholderPublic:

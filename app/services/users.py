@@ -134,21 +134,34 @@ def find_by_secret(session: Session, model, secret: str):
 
 def principal_for_token(*, session: Session, secret: str) -> Principal | None:
     """The principal a bearer token stands for, or None if unknown, revoked or expired."""
-    row = find_by_secret(session, ApiToken, secret)
+    # Only the columns it needs (no ORM objects): this runs on every API request.
+    row = session.execute(
+        select(
+            ApiToken.id,
+            ApiToken.revoked_at,
+            ApiToken.expires_at,
+            ApiToken.read_only,
+            User.id,
+            User.email,
+            User.is_admin,
+            User.is_active,
+        )
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest(secret))
+    ).first()
     if row is None:
         return None
-    token, user = row
-    now = utcnow()
-    if token.revoked_at is not None or not user.is_active:
+    token_id, revoked_at, expires_at, read_only, user_id, email, is_admin, is_active = row
+    if revoked_at is not None or not is_active:
         return None
-    if token.expires_at is not None and token.expires_at <= now:
+    if expires_at is not None and expires_at <= utcnow():
         return None
     return Principal(
-        user_id=user.id,
-        email=user.email,
-        is_admin=user.is_admin,
-        token_id=token.id,
-        read_only=token.read_only,
+        user_id=user_id,
+        email=email,
+        is_admin=is_admin,
+        token_id=token_id,
+        read_only=read_only,
     )
 
 
