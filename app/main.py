@@ -69,9 +69,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     # The analysis is made ready now (its fork server started, with the analysis imported),
     # not by the first request that needs it.
-    from app.services.analysis import warm_up
+    from app.services import analysis
 
-    warm_up()
+    analysis.configure(parallel=settings.analysis_parallel, isolation=settings.analysis_isolation)
+    analysis.warm_up()
     install_errors(app)
     _install_database_errors(app)
     app.include_router(api_router())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +41,18 @@ class Settings(BaseSettings):
         le=60,
         description="How long a request waits for an analysis being computed before it answers "
         "202 with the progress.",
+    )
+    analysis_parallel: int | None = Field(
+        None,
+        ge=1,
+        le=64,
+        description="Analyses each worker process computes at once (default: half the CPU "
+        "cores, at least one; the rest serve requests).",
+    )
+    analysis_isolation: Literal["process", "thread"] = Field(
+        "process",
+        description="Compute analyses in child processes at a lower CPU priority (process), or "
+        "in a thread of the serving process (thread).",
     )
 
 

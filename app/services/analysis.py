@@ -79,7 +79,8 @@ FULL_SECTIONS = (
 )
 
 #: Computations one process runs at once; more wait in its queue (their jobs stay claimed).
-MAX_PARALLEL = 2
+#: Half the cores by default (one on a 2-core machine): the rest serve requests. See configure.
+MAX_PARALLEL = max(1, (os.cpu_count() or 2) // 2)
 #: How often a process tells the database that the jobs it holds are alive.
 HEARTBEAT_EVERY = 5.0
 #: A running job silent for this long is presumed dead and may be re-claimed.
@@ -91,8 +92,8 @@ RETRY_MAX = 600.0
 POLL_SECONDS = 0.1
 #: The error of a job whose partnership changed before it could store its result.
 SUPERSEDED = "superseded: the partnership changed while it was computed"
-#: Where a job computes: "process" (a forked child; see the module's notes) or "thread".
-ISOLATION = os.environ.get("STAKEMAP_ANALYSIS_ISOLATION", "process")
+#: Where a job computes: "process" (a child process; see the module's notes) or "thread".
+ISOLATION = "process"
 #: How much lower the child's CPU priority is than the serving process's (nice increment).
 CHILD_NICE = 10
 #: A job's progress is written at most this often (seconds); each report is a database write.
@@ -762,6 +763,15 @@ def _compute(claim: _Claim, func: Callable[..., Any], *args: Any) -> Any:
         if child.is_alive():
             child.kill()
         child.join(5)
+
+
+def configure(*, parallel: int | None, isolation: str) -> None:
+    """Apply the settings (STAKEMAP_ANALYSIS_PARALLEL, STAKEMAP_ANALYSIS_ISOLATION); the pool
+    size counts from the first job this process computes."""
+    global MAX_PARALLEL, ISOLATION
+    if parallel is not None:
+        MAX_PARALLEL = parallel
+    ISOLATION = isolation
 
 
 def warm_up() -> None:

@@ -580,3 +580,29 @@ def test_a_lost_claim_stops_its_child_at_once(quick, in_child):
     assert service.drain(5)
     assert not alive(child)
     assert result_revisions(quick.engine, pid) == set()
+
+
+def test_settings_choose_how_many_analyses_run_at_once_and_where(monkeypatch, db_engine, tmp_path):
+    from pydantic import ValidationError
+
+    from app.main import create_app
+
+    monkeypatch.setattr(service, "MAX_PARALLEL", service.MAX_PARALLEL)  # restored afterwards
+    monkeypatch.setattr(service, "ISOLATION", service.ISOLATION)
+    # the default: half the cores, at least one; computed in child processes
+    assert service.MAX_PARALLEL == max(1, (os.cpu_count() or 2) // 2)
+    create_app(Settings(database_url=f"sqlite:///{tmp_path / 'a.db'}"), engine=db_engine)
+    assert service.ISOLATION == "process"
+    create_app(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'a.db'}",
+            analysis_parallel=3,
+            analysis_isolation="thread",
+        ),
+        engine=db_engine,
+    )
+    assert (service.MAX_PARALLEL, service.ISOLATION) == (3, "thread")
+    for bad in ({"analysis_parallel": 0}, {"analysis_isolation": "fork"}):
+        with pytest.raises(ValidationError) as err:
+            Settings(**bad)
+        assert list(bad) == [e["loc"][0] for e in err.value.errors()]
