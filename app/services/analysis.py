@@ -201,8 +201,7 @@ def section(
     def run(claim: _Claim) -> Rows:
         started = time.perf_counter()
 
-        rec = _load(claim)
-        texts = _compute(claim, _full_texts, compute_full, rec, as_of)
+        claim.loaded, texts = _compute(claim, _full_texts, compute_full, as_of)
         claim.report("storing", 0.95)
         seconds = time.perf_counter() - started
         return [(_key(sec, as_of, None), sec, as_of, texts[sec], seconds) for sec in FULL_SECTIONS]
@@ -242,8 +241,7 @@ def computed(
     def run(claim: _Claim) -> Rows:
         started = time.perf_counter()
 
-        rec = _load(claim)
-        text = _compute(claim, _query_text, fn, rec, name, where)
+        claim.loaded, text = _compute(claim, _query_text, fn, name, where)
         claim.report("storing", 0.95)
         return [(key, name, as_of, text, time.perf_counter() - started)]
 
@@ -361,8 +359,9 @@ def _obtain(
             local = None
         # The job first, then the result: a job seen done whose result is missing really lost it
         # (results and "done" are committed together).
-        job = _read_job(engine, pid, rev, job_key)
-        text = _read_result(engine, pid, start, result_key)
+        with engine.connect() as conn:  # one connection (one pool check-out) for both
+            job = _read_job(conn, pid, rev, job_key)
+            text = _read_result(conn, pid, start, result_key)
         if text is not None:
             return text
         if local is None:
@@ -378,7 +377,8 @@ def _obtain(
             if claim is not None:
                 local = claim
                 _start(claim, run)
-                job = _read_job(engine, pid, rev, job_key)
+                with engine.connect() as conn:
+                    job = _read_job(conn, pid, rev, job_key)
         if job is not None and job.status == "invalid":
             problem = json.loads(job.error)
             raise Invalid.field(tuple(problem["loc"]), problem["msg"])
@@ -396,28 +396,20 @@ def _obtain(
             time.sleep(min(remaining, POLL_SECONDS))
 
 
-def _read_job(engine: Engine, pid: int, rev: int, key: str):
-    with engine.connect() as conn:
-        return conn.execute(
-            select(_JOB).where(
-                _JOB.c.partnership_id == pid, _JOB.c.revision == rev, _JOB.c.key == key
-            )
-        ).one_or_none()
+def _read_job(conn: Connection, pid: int, rev: int, key: str):
+    return conn.execute(
+        select(_JOB).where(_JOB.c.partnership_id == pid, _JOB.c.revision == rev, _JOB.c.key == key)
+    ).one_or_none()
 
 
-def _read_result(engine: Engine, pid: int, since: int, key: str) -> str | None:
+def _read_result(conn: Connection, pid: int, since: int, key: str) -> str | None:
     """The newest stored result for the key at revision ``since`` or later."""
-    with engine.connect() as conn:
-        return conn.execute(
-            select(_RESULT.c.result)
-            .where(
-                _RESULT.c.partnership_id == pid,
-                _RESULT.c.revision >= since,
-                _RESULT.c.key == key,
-            )
-            .order_by(_RESULT.c.revision.desc())
-            .limit(1)
-        ).scalar_one_or_none()
+    return conn.execute(
+        select(_RESULT.c.result)
+        .where(_RESULT.c.partnership_id == pid, _RESULT.c.revision >= since, _RESULT.c.key == key)
+        .order_by(_RESULT.c.revision.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _revision(engine: Engine, pid: int) -> int | None:
@@ -678,17 +670,26 @@ def _work(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
         claim.done.set()
 
 
-def _full_texts(full, rec: graphdata.Records, as_of: date, progress: Progress) -> dict[str, str]:
-    """Every section of ``full(rec, as_of, progress)`` (compute_full) as JSON text."""
+Loader = Callable[[], graphdata.Records]
+
+
+def _full_texts(load: Loader, full, as_of: date, progress: Progress) -> tuple[int, dict[str, str]]:
+    """The revision read, and every section of ``full(records, as_of, progress)``
+    (compute_full) as JSON text."""
+    progress("loading", 0.02)
+    rec = load()
     result = full(rec, as_of, progress)
-    return {sec: _dump(result.get(sec, {})) for sec in FULL_SECTIONS}
+    return rec.revision, {sec: _dump(result.get(sec, {})) for sec in FULL_SECTIONS}
 
 
-def _query_text(fn, rec: graphdata.Records, name: str, where: str, progress: Progress) -> str:
-    """``fn(rec)`` as JSON text; a GraphError becomes the located _InvalidInput."""
+def _query_text(load: Loader, fn, name: str, where: str, progress: Progress) -> tuple[int, str]:
+    """The revision read, and ``fn(records)`` as JSON text; a GraphError becomes the located
+    _InvalidInput."""
+    progress("loading", 0.02)
+    rec = load()
     progress(name, 0.1)
     try:
-        return _dump(fn(rec))
+        return rec.revision, _dump(fn(rec))
     except GraphError as exc:
         raise _InvalidInput((where, getattr(exc, "param", "params")), str(exc)) from None
 
@@ -703,25 +704,39 @@ _PRELOAD = [
     "graph.paths",
     "graph.recommend",
     "graph.whatif",
+    # the database drivers the child reads with (the fork server skips what is not installed)
+    "sqlalchemy.dialects.sqlite.pysqlite",
+    "sqlalchemy.dialects.postgresql.psycopg",
+    "psycopg",
 ]
 
 
 def _compute(claim: _Claim, func: Callable[..., Any], *args: Any) -> Any:
-    """``func(*args, progress)``: in a child process (see the module's notes), or in this thread.
+    """``func(load, *args, progress)``: in a child process (see the module's notes), or in this
+    thread. ``load()`` reads the partnership's records as they are then.
 
     The child comes from multiprocessing's fork server: a process started once, single-threaded,
     with the analysis imported, that forks a child per job. (Forking the serving process itself
     would copy locks that its other threads hold, SQLite's among them, and a child that needs one
-    waits for ever.) ``func`` and ``args`` travel pickled; the answer comes back the same way.
+    waits for ever.) The child reads the records itself, through a connection of its own, so the
+    serving process neither reads nor sends them; ``func`` and ``args`` travel pickled, and the
+    answer comes back the same way.
     """
+    engine = claim.engine
     if not _isolated():
-        return func(*args, claim.report)
+        return func(partial(_load_records, engine, claim.pid), *args, claim.report)
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        # a database only this process can see: read here, send the records along
+        load = partial(_given, _load_records(engine, claim.pid))
+    else:
+        load = partial(_load_from, url.render_as_string(hide_password=False), claim.pid)
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD)  # takes effect when the fork server starts
     recv, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_child,
-        args=(send, func, args),
+        args=(send, func, (load, *args)),
         name=f"stakemap-analysis-{claim.job_id}",
         daemon=True,
     )
@@ -756,6 +771,8 @@ def _compute(claim: _Claim, func: Callable[..., Any], *args: Any) -> Any:
                 return payload[0]
             elif kind == "invalid":
                 raise _InvalidInput(tuple(payload[0]), payload[1])
+            elif kind == "superseded":
+                raise _Superseded
             else:
                 raise _ChildFailed(payload[0])
     finally:
@@ -806,6 +823,8 @@ def _child(send, func: Callable[..., Any], args: tuple) -> None:
         answer = ("done", func(*args, progress))
     except _InvalidInput as exc:
         answer = ("invalid", list(exc.loc), exc.msg)
+    except _Superseded:
+        answer = ("superseded",)
     except BaseException as exc:
         answer = ("error", f"{type(exc).__name__}: {exc}"[:2000])
     send.send(answer)
@@ -830,18 +849,30 @@ def _die_with_parent() -> None:
         _PRCTL(1, signal.SIGKILL)
 
 
-def _load(claim: _Claim) -> graphdata.Records:
-    """The partnership's records as they are now (the claimed revision or a later one), read in
-    one consistent snapshot; ``claim.loaded`` records which revision."""
-    claim.report("loading", 0.02)
-    with session_scope(claim.engine, write=False) as s:
-        if claim.engine.dialect.name == "postgresql":
+def _load_records(engine: Engine, pid: int) -> graphdata.Records:
+    """The partnership's records as they are now (the claimed revision or a later one: see
+    ``Records.revision``), read in one consistent snapshot."""
+    with session_scope(engine, write=False) as s:
+        if engine.dialect.name == "postgresql":
             s.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        p = s.get(Partnership, claim.pid)
+        p = s.get(Partnership, pid)
         if p is None:
             raise _Superseded
-        rec = graphdata.load(session=s, partnership=p)
-    claim.loaded = rec.revision
+        return graphdata.load(session=s, partnership=p)
+
+
+def _load_from(url: str, pid: int) -> graphdata.Records:
+    """In the child: the records, through a connection of its own to the database at ``url``."""
+    from app.db import make_engine
+
+    engine = make_engine(url, pool_size=1)
+    try:
+        return _load_records(engine, pid)
+    finally:
+        engine.dispose()
+
+
+def _given(rec: graphdata.Records) -> graphdata.Records:
     return rec
 
 
