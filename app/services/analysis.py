@@ -475,10 +475,11 @@ class _Claim:
     #: The revision the computation read: the claimed one, or a later one if the partnership
     #: changed between the claim and the reading (the results are those of this revision).
     loaded: int = -1
-    #: The results of a job whose partnership changed before they could be stored: never stored
-    #: (they would outlive the data they describe), but handed to the requests of this process
-    #: that asked for this revision, so that steady writes cannot starve them.
-    unstored: Rows | None = None
+    #: The results this process computed, handed straight to its requests that wait for them.
+    #: Those of a job whose partnership changed before they could be stored are never stored
+    #: (they would outlive the data they describe), but still answer the requests that started
+    #: at or before the revision read, so that steady writes cannot starve them.
+    rows: Rows | None = None
     #: Set just before the computation starts reading the partnership.
     started: bool = False
     #: (loc, msg) of a job whose input the computation found invalid.
@@ -489,10 +490,10 @@ class _Claim:
         return self.revision >= since or not self.started or self.loaded >= since
 
     def answer(self, key: str, since: int) -> str | None:
-        """The unstored result for ``key``, if the job read revision ``since`` or later."""
-        if self.unstored is None or self.loaded < since:
+        """The computed result for ``key``, if the job read revision ``since`` or later."""
+        if self.rows is None or self.loaded < since:
             return None
-        return next((text for k, _, _, text, _ in self.unstored if k == key), None)
+        return next((text for k, _, _, text, _ in self.rows if k == key), None)
 
     def mine(self) -> tuple:
         return (
@@ -647,7 +648,7 @@ def _work(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
         if claim.lost:
             return
         claim.started = True
-        rows = run(claim)
+        rows = claim.rows = run(claim)
         if claim.lost:
             log.info("analysis job %s was taken over or dropped: result discarded", claim.job_id)
             return
@@ -655,7 +656,6 @@ def _work(claim: _Claim, run: Callable[[_Claim], Rows]) -> None:
     except _Lost:
         log.info("analysis job %s was taken over or dropped: computation stopped", claim.job_id)
     except _Superseded:
-        claim.unstored = rows
         _end(claim, "failed", SUPERSEDED, failed=False)
     except _InvalidInput as exc:
         claim.invalid = (exc.loc, exc.msg)
