@@ -30,7 +30,8 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request: committed when the route returns, else rolled back."""
-    session = open_session(request.app.state.engine, write=request.method not in SAFE_METHODS)
+    safe = request.method in SAFE_METHODS
+    session = open_session(request.app.state.engine, write=not safe, reads_only=safe)
     try:
         yield session
         session.commit()

@@ -134,14 +134,22 @@ def database_trouble(exc: BaseException) -> str | None:
     return None
 
 
-def open_session(engine: Engine, *, write: bool = False) -> Session:
-    """A new session; ``write=True`` makes its transaction take SQLite's write lock first."""
+def open_session(engine: Engine, *, write: bool = False, reads_only: bool = False) -> Session:
+    """A new session; ``write=True`` makes its transaction take SQLite's write lock first.
+
+    ``reads_only=True`` (an API GET, which never writes) runs each statement on its own on
+    PostgreSQL (autocommit): under READ COMMITTED every statement takes a fresh snapshot
+    anyway, so this only saves the BEGIN and COMMIT round trips. SQLite keeps its transaction,
+    which does give the request one snapshot.
+    """
     from app.services import audit
 
     audit.install()
     session = Session(engine, expire_on_commit=False)
     if write:
         session.connection(execution_options={"stakemap_write": True})
+    elif reads_only and engine.dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
     return session
 
 

@@ -590,7 +590,8 @@ def test_settings_choose_how_many_analyses_run_at_once_and_where(monkeypatch, db
     monkeypatch.setattr(service, "MAX_PARALLEL", service.MAX_PARALLEL)  # restored afterwards
     monkeypatch.setattr(service, "ISOLATION", service.ISOLATION)
     # the default: half the cores, at least one; computed in child processes
-    assert service.MAX_PARALLEL == max(1, (os.cpu_count() or 2) // 2)
+    half = max(1, (os.cpu_count() or 2) // 2)
+    assert half == service.MAX_PARALLEL
     create_app(Settings(database_url=f"sqlite:///{tmp_path / 'a.db'}"), engine=db_engine)
     assert service.ISOLATION == "process"
     create_app(

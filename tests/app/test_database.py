@@ -409,3 +409,38 @@ def test_the_audit_log_is_append_only(db_engine):
     with db_engine.connect() as conn:
         assert conn.execute(select(table.c.actor)).scalars().all() == ["system"]
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_sessions_for_reads_and_writes(db_engine):
+    """An API GET's session runs each statement on its own on PostgreSQL (no BEGIN and COMMIT
+    round trips; READ COMMITTED gives each statement its own snapshot anyway); SQLite keeps a
+    transaction, and a write always has one (on SQLite holding the write lock from the start)."""
+    from app.db import open_session
+
+    pg = db_engine.dialect.name == "postgresql"
+    reads = open_session(db_engine, reads_only=True)
+    try:
+        driver = reads.connection().connection.driver_connection
+        # PostgreSQL: no transaction at all; SQLite: one snapshot for the request
+        assert (driver.autocommit is True) if pg else (driver.in_transaction is True)
+        assert reads.execute(select(func.count()).select_from(Partnership)).scalar_one() >= 0
+    finally:
+        reads.close()
+    writes = open_session(db_engine, write=True)
+    try:
+        driver = writes.connection().connection.driver_connection
+        if pg:
+            assert driver.autocommit is False
+        else:
+            assert driver.in_transaction is True
+        if not pg:  # BEGIN IMMEDIATE: the write lock is held before the first statement
+            other = db_engine.raw_connection()
+            try:
+                other.execute("PRAGMA busy_timeout=0")
+                with pytest.raises(Exception, match="locked"):
+                    other.execute("BEGIN IMMEDIATE")
+            finally:
+                other.close()
+    finally:
+        writes.rollback()
+        writes.close()
