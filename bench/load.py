@@ -34,10 +34,10 @@ The first ``--warmup`` seconds (5 by default) run the same load unmeasured, as a
 has been up a while would have filled its caches (SQLAlchemy's compiled statements, FastAPI's
 validators, the first analysis); their read latencies are printed apart and their errors count.
 
-``--think-ms`` gives each client a pause between requests (exponential, that mean), as a person
-reading a page would; with 0 (the default) the clients send back to back, so the server is
-saturated and latency is mostly queueing: 32 clients at ~4 ms of CPU a request on 2 cores wait
-about 32 × 4 / 2 = 64 ms each before any work is done.
+``--think-ms`` gives each client a pause between requests (exponential, that mean; 250 by
+default), as a person reading a page or a CRM between pushes would; with 0 the clients send back
+to back, so the server is saturated and latency is mostly queueing: 32 clients at ~4 ms of CPU a
+request on 2 cores wait about 32 × 4 / 2 = 64 ms each before any work is done.
 """
 
 from __future__ import annotations
@@ -376,7 +376,7 @@ def main() -> None:
     ap.add_argument(
         "--think-ms",
         type=float,
-        default=0.0,
+        default=250.0,
         help="Mean pause of each client between requests (exponential); 0: back to back, "
         "the server saturated, so latency measures queueing for the 2 cores.",
     )
