@@ -24,12 +24,12 @@ done in one transaction. Every request for the result, in any process, waits up 
   be served); requests waiting for it move on to the new revision.
 
 The computation itself (pure Python and the compiled kernel, seconds of CPU for a big partnership)
-runs in a child process at a lower CPU priority (:data:`CHILD_NICE`), which gets the records and
-sends back its progress and the results as JSON text: it never holds the serving process's GIL,
-so requests for single records stay quick while a partnership is analysed, and the operating
-system gives the serving process the CPU first. The database work (claiming, loading, storing)
-stays in the serving process's background thread. ``STAKEMAP_ANALYSIS_ISOLATION=thread`` computes
-in that thread instead.
+runs in a child process at a lower CPU priority (:data:`CHILD_NICE`), which reads the records
+through a connection of its own and sends back its progress and the results as JSON text: it
+never holds the serving process's GIL, so requests for single records stay quick while a
+partnership is analysed, and the operating system gives the serving process the CPU first.
+Claiming, progress and storing stay in the serving process's background thread.
+``STAKEMAP_ANALYSIS_ISOLATION=thread`` computes in that thread instead.
 """
 
 from __future__ import annotations

@@ -529,29 +529,26 @@ def test_the_computation_runs_in_a_child_at_lower_priority_and_reports_progress(
     assert job.status == "done"
 
 
-def test_an_error_in_the_child_fails_the_job_with_its_message(quick, in_child):
-    g = in_child("raise")
+def fail_in_child(quick: ApiClient, gate: FileGate, section: str) -> tuple[str, dict]:
+    """Ask for a section whose computation ``gate`` makes fail; the path and the 202 after."""
     pid = connected(quick)["pid"]
-    path = f"/partnerships/{pid}/analysis/gaps"
+    path = f"/partnerships/{pid}/analysis/{section}"
     assert quick.get(path).status_code == 202
-    g.release()
+    gate.release()
     assert service.drain(30)
-    body = quick.get(path).json()
+    return path, quick.get(path).json()
+
+
+def test_an_error_in_the_child_fails_the_job_with_its_message(quick, in_child):
+    _, body = fail_in_child(quick, in_child("raise"), "gaps")
     assert (body["status"], body["error"]) == ("failed", "RuntimeError: boom")
     [job] = jobs(quick.engine)
     assert (job.status, job.failures) == ("failed", 1)
 
 
 def test_a_child_that_dies_fails_the_job_and_says_how(quick, in_child):
-    g = in_child("exit")
-    pid = connected(quick)["pid"]
-    path = f"/partnerships/{pid}/analysis/reach"
-    assert quick.get(path).status_code == 202
-    g.release()
-    assert service.drain(30)
-    assert quick.get(path).json()["error"] == (
-        "the analysis process exited (3) before it finished (out of memory?)"
-    )
+    path, body = fail_in_child(quick, in_child("exit"), "reach")
+    assert body["error"] == "the analysis process exited (3) before it finished (out of memory?)"
     # killed from outside (the kernel's out-of-memory killer, an operator): the same, with the
     # signal, once the backoff has passed and the job is retried
     g = in_child("compute")
