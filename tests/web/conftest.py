@@ -339,6 +339,14 @@ def wait_map(page) -> None:
     page.wait_for_selector("#map[data-state=ready]")
 
 
+def wait_settled(page) -> None:
+    """The map's gaps are in and nothing is loading: when gaps arrive the panel fetches its
+    record again, so a test that changes a record behind the page's back waits for this first
+    (otherwise the page may or may not have seen the change)."""
+    page.wait_for_function("() => document.getElementById('map').dataset.gaps === 'loaded'")
+    page.wait_for_load_state("networkidle")
+
+
 def node_point(page, node_id: int) -> tuple[float, float]:
     """Where node ``node_id`` is drawn, in page coordinates."""
     point = page.evaluate(

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from tests.web.conftest import expect, focus_on_map, screenshot, wait_map
+from tests.web.conftest import expect, focus_on_map, screenshot, wait_map, wait_settled
 
 
 @pytest.fixture
@@ -222,9 +222,8 @@ def test_deleting_what_someone_else_just_changed_is_refused(page, server, pid, w
     url = f"/partnerships/{pid}/stakeholders/{person['id']}"
     _open(page, server, pid, focus=person["id"])
     # once the gaps are in, the panel does not fetch the record again: what it shows is stale
-    page.wait_for_function("() => document.getElementById('map').dataset.gaps === 'loaded'")
+    wait_settled(page)
     page.locator("#panel dd", has_text="Unaware").first.wait_for()
-    page.wait_for_load_state("networkidle")
     assert server.api("PATCH", url, json={"engagement": "leading"}).status_code == 200
     page.locator("#panel").get_by_role("button", name="Delete…").click()
     page.click("#confirm-yes")

@@ -18,6 +18,7 @@ from tests.web.conftest import (
     open_context,
     screenshot,
     wait_map,
+    wait_settled,
     watch_page,
 )
 
@@ -350,6 +351,7 @@ def test_deleting_what_someone_else_changed_is_refused(page, server, pid, watch)
     _open(page, server, pid, a["id"])
     _tie_item(page, tie["id"]).wait_for()
     _engagement_item(page, eng["id"]).wait_for()
+    wait_settled(page)
     # Changed after the panel showed it: refused before even asking.
     assert server.api("PATCH", tie_url, json={"strength": 5}).status_code == 200
     _tie_item(page, tie["id"]).get_by_role("button", name="Delete the tie").click()
@@ -372,6 +374,7 @@ def test_editing_what_someone_else_deleted_says_so(page, server, pid, watch):
     tie = _new_tie(server, pid, a["id"], b["id"])
     _open(page, server, pid, a["id"])
     _tie_item(page, tie["id"]).wait_for()
+    wait_settled(page)  # the panel will not fetch the tie again: it shows a deleted one
     assert server.api("DELETE", f"/partnerships/{pid}/ties/{tie['id']}").status_code == 204
     _tie_item(page, tie["id"]).get_by_role("button", name="Edit the tie").click()
     expect(page.locator("#stale-banner")).to_contain_text("Someone else has deleted this")
